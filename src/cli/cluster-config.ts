@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { RaftplaneError } from '../util/errors.js';
+
+export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_UNREADABLE';
+
+export interface PeerSpec {
+  readonly id: string;
+  readonly host: string;
+  readonly peerPort: number;
+  readonly apiPort: number;
+}
+
+export interface ClusterConfig {
+  readonly name: string;
+  /** Absolute; each peer's data lives under <dataDir>/<peer id>. */
+  readonly dataDir: string;
+  readonly peers: readonly PeerSpec[];
+  readonly loadBalancer: { readonly host: string; readonly port: number };
+  readonly raft: { readonly heartbeatMs: number; readonly electionTimeoutMs: number };
+  /** Where the file was read from. */
+  readonly file: string;
+}
+
+const PEER_ID = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Reads and validates a cluster YAML file. Relative data dirs resolve against the working directory. */
+export function loadClusterConfig(file: string, dataDirOverride?: string): ClusterConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RaftplaneError<ConfigErrorCode>('CONFIG_UNREADABLE', `cannot read cluster config ${file}: ${(error as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    throw invalid(file, `not valid YAML: ${(error as Error).message}`);
+  }
+  return validateClusterConfig(doc, file, dataDirOverride);
+}
+
+export function validateClusterConfig(doc: unknown, file: string, dataDirOverride?: string): ClusterConfig {
+  const root = object(doc, file, 'the document');
+  const name = str(root['name'], file, 'name');
+  const peersRaw = root['peers'];
+  if (!Array.isArray(peersRaw) || peersRaw.length === 0) throw invalid(file, 'peers: must be a non-empty list');
+  const peers = peersRaw.map((p, i) => {
+    const o = object(p, file, `peers[${i}]`);
+    const id = str(o['id'], file, `peers[${i}].id`);
+    if (!PEER_ID.test(id)) throw invalid(file, `peers[${i}].id: "${id}" must be a DNS-1123 label`);
+    return { id, host: str(o['host'], file, `peers[${i}].host`), peerPort: port(o['peerPort'], file, `peers[${i}].peerPort`), apiPort: port(o['apiPort'], file, `peers[${i}].apiPort`) };
+  });
+  const ids = new Set(peers.map((p) => p.id));
+  if (ids.size !== peers.length) throw invalid(file, 'peers: ids must be unique');
+  const lbRaw = object(root['loadBalancer'] ?? { host: '127.0.0.1', port: 6443 }, file, 'loadBalancer');
+  const raftRaw = object(root['raft'] ?? {}, file, 'raft');
+  const heartbeatMs = positive(raftRaw['heartbeatMs'] ?? 50, file, 'raft.heartbeatMs');
+  const electionTimeoutMs = positive(raftRaw['electionTimeoutMs'] ?? 500, file, 'raft.electionTimeoutMs');
+  if (electionTimeoutMs < 3 * heartbeatMs) throw invalid(file, 'raft.electionTimeoutMs must be at least 3 × heartbeatMs');
+  const dataDirRaw = dataDirOverride ?? (typeof root['dataDir'] === 'string' ? root['dataDir'] : `./data/${name}`);
+  return {
+    name,
+    dataDir: path.resolve(dataDirRaw),
+    peers,
+    loadBalancer: { host: str(lbRaw['host'], file, 'loadBalancer.host'), port: port(lbRaw['port'], file, 'loadBalancer.port') },
+    raft: { heartbeatMs, electionTimeoutMs },
+    file,
+  };
+}
+
+function invalid(file: string, message: string): RaftplaneError<ConfigErrorCode> {
+  return new RaftplaneError<ConfigErrorCode>('CONFIG_INVALID', `${file}: ${message}`);
+}
+
+function object(v: unknown, file: string, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(file, `${what} must be a mapping`);
+  return v as Record<string, unknown>;
+}
+
+function str(v: unknown, file: string, what: string): string {
+  if (typeof v !== 'string' || v.length === 0) throw invalid(file, `${what}: must be a non-empty string`);
+  return v;
+}
+
+function port(v: unknown, file: string, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) throw invalid(file, `${what}: must be a port number (1-65535)`);
+  return v;
+}
+
+function positive(v: unknown, file: string, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalid(file, `${what}: must be a positive number`);
+  return v;
+}

@@ -1,0 +1,40 @@
+import type { Logger } from '../util/logger.js';
+import type { Clock } from '../util/clock.js';
+import type { DurableLog } from '../storage/index.js';
+import type { Transport } from '../transport/index.js';
+import type { NodeId } from '../raft/types.js';
+import type { ReplicatedStateMachine } from './state-machine.js';
+
+export interface PeerOptions {
+  readonly id: NodeId;
+  /** Founding members, used only when the data dir is new and `join` is false. */
+  readonly initialVoters: readonly NodeId[];
+  /** True for a peer added to a running cluster: it starts empty and waits for a snapshot. */
+  readonly join?: boolean;
+  readonly durableLog: DurableLog;
+  readonly transport: Transport;
+  readonly stateMachine: ReplicatedStateMachine;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Raft tick length: one heartbeat interval. */
+  readonly tickMs: number;
+  readonly electionTicks: number;
+  /** Snapshot and compact the log after this many applied entries. */
+  readonly snapshotEveryEntries?: number;
+  /** Entries kept behind a snapshot so slightly slow followers catch up from the log. */
+  readonly compactionMarginEntries?: number;
+  readonly requestTimeoutMs?: number;
+  readonly maxPendingProposals?: number;
+  readonly maxPendingReads?: number;
+  readonly seed?: number;
+  /** Called once if the peer stops on a fatal error (a failed fsync). */
+  readonly onFatal?: (error: Error) => void;
+}
+
+export const PEER_DEFAULTS = {
+  snapshotEveryEntries: 10_000,
+  compactionMarginEntries: 1_000,
+  requestTimeoutMs: 7_000,
+  maxPendingProposals: 10_000,
+  maxPendingReads: 10_000,
+} as const;

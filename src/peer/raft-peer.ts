@@ -1,0 +1,467 @@
+import { Packr } from 'msgpackr';
+import { assert } from '../util/assert.js';
+import { isRaftplaneError } from '../util/errors.js';
+import { SeededRng, randomSeed } from '../util/rng.js';
+import { RawNode, type RaftStatus } from '../raft/raw-node.js';
+import { MemoryStorage } from '../raft/memory-storage.js';
+import { decodeConfChange, type ConfChange } from '../raft/conf-change.js';
+import type { ConfState, Entry, Ready, Snapshot } from '../raft/types.js';
+import type { DurableState, DurableUpdate } from '../storage/index.js';
+import { PeerError } from './errors.js';
+import { MemberDirectory, parseMemberInfo, type MemberInfo } from './member-directory.js';
+import { PEER_DEFAULTS, type PeerOptions } from './peer-options.js';
+import { PendingRequests } from './pending-requests.js';
+import { decodeProposal, encodeProposal } from './proposal-codec.js';
+
+type LocalCommand =
+  | { kind: 'propose'; seq: number; data: Uint8Array; deadlineMs: number }
+  | { kind: 'conf'; key: string; change: ConfChange; deadlineMs: number }
+  | { kind: 'read'; ctx: string; deadlineMs: number };
+
+interface ReadBatch {
+  readonly ctx: string;
+  issuedAtMs: number;
+  index?: number;
+}
+
+const snapshotPackr = new Packr({ useRecords: false, moreTypes: false });
+
+/**
+ * One Raft peer: the consensus core driven by a single loop that owns it.
+ *
+ *   wake ─▶ ticks ─▶ inbound messages ─▶ local commands ─▶ while hasReady:
+ *            persist (one synced batch) ─▶ send ─▶ apply ─▶ advance ─▶ snapshot?
+ *
+ * Nothing else touches the core: network events, proposals and reads only queue
+ * work and wake the loop (STYLE habit 6). Proposals that arrive while a batch is
+ * being fsynced all go into the next batch, so they share one fsync.
+ */
+export class RaftPeer {
+  readonly members: MemberDirectory;
+  private readonly opts: PeerOptions;
+  private readonly cfg: typeof PEER_DEFAULTS;
+  private node!: RawNode;
+  private storage!: MemoryStorage;
+  private confState!: ConfState;
+  private applied = 0;
+  private snapshotIndex = 0;
+  private readonly origin: string;
+  private seq = 0;
+  private readSeq = 0;
+  private inbox: LocalCommand[] = [];
+  private retry: LocalCommand[] = [];
+  private readonly proposals: PendingRequests<number, unknown>;
+  private readonly confWaiters: PendingRequests<string, ConfState>;
+  private readonly reads: PendingRequests<string, void>;
+  private readonly readBatches = new Map<string, ReadBatch>();
+  private openRead: { ctx: string; promise: Promise<void> } | undefined;
+  private ticksDue = 0;
+  private wake: (() => void) | undefined;
+  private workPending = false;
+  private state: 'new' | 'running' | 'stopping' | 'stopped' | 'failed' = 'new';
+  private loopDone: Promise<void> = Promise.resolve();
+  private tickTimer: { id: number } | undefined;
+  private deferredHardState = false;
+  private readonly tickHooks: Array<(status: RaftStatus) => void> = [];
+  private readonly applyHooks: Array<(index: number) => void> = [];
+  private fatalError: Error | undefined;
+
+  constructor(options: PeerOptions, initialMembers: readonly MemberInfo[]) {
+    this.opts = options;
+    this.cfg = { ...PEER_DEFAULTS, ...definedOnly(options) } as typeof PEER_DEFAULTS;
+    this.origin = `${options.id}/${(options.seed ?? randomSeed()).toString(36)}${Date.now().toString(36)}`;
+    this.members = new MemberDirectory(initialMembers);
+    this.proposals = new PendingRequests(this.cfg.maxPendingProposals, 'etcdserver: request timed out');
+    this.confWaiters = new PendingRequests(16, 'etcdserver: request timed out');
+    this.reads = new PendingRequests(this.cfg.maxPendingReads, 'etcdserver: request timed out');
+  }
+
+  /** Recovers from disk (or bootstraps), then starts the transport, the ticker and the loop. */
+  async start(): Promise<void> {
+    assert(this.state === 'new', 'start() once');
+    const durable = await this.opts.durableLog.open();
+    await this.recover(durable);
+    this.opts.transport.onReadable(() => this.signal());
+    this.opts.transport.onUnreachable((peer) => {
+      if (this.state === 'running') this.node.reportUnreachable(peer);
+    });
+    await this.opts.transport.start();
+    this.state = 'running';
+    this.scheduleTick();
+    this.loopDone = this.loop();
+  }
+
+  private async recover(durable: DurableState): Promise<void> {
+    const fresh = durable.snapshot === null && durable.entries.length === 0 && durable.hardState.term === 0;
+    if (fresh && this.opts.join !== true) {
+      const voters = [...this.opts.initialVoters].sort();
+      const genesis = this.wrapSnapshot(new Uint8Array(0));
+      this.storage = MemoryStorage.bootstrap({ voters, learners: [], votersOutgoing: [], learnersNext: [] }, genesis);
+      await this.opts.durableLog.save({ snapshot: this.storage.snapshot(), hardState: this.storage.initialState().hardState });
+    } else {
+      this.storage = new MemoryStorage();
+      if (durable.snapshot !== null) this.storage.applySnapshot(durable.snapshot);
+      this.storage.append(durable.entries);
+      const floor = durable.snapshot?.meta.index ?? 0;
+      this.storage.setHardState({ ...durable.hardState, commit: Math.max(durable.hardState.commit, floor) });
+    }
+    const snap = this.storage.snapshot();
+    this.restoreImage(snap.data);
+    this.confState = snap.meta.confState;
+    this.applied = snap.meta.index;
+    this.snapshotIndex = snap.meta.index;
+    this.node = new RawNode({
+      id: this.opts.id,
+      storage: this.storage,
+      rng: new SeededRng(this.opts.seed ?? randomSeed()),
+      electionTicks: this.opts.electionTicks,
+      heartbeatTicks: 1,
+      applied: this.applied,
+    });
+    this.syncTransportPeers();
+  }
+
+  // ── public API ─────────────────────────────────────────────────────────────
+
+  /** Proposes a state machine command; resolves with its result once applied on this peer. */
+  propose(command: unknown): Promise<unknown> {
+    this.assertRunning();
+    const seq = ++this.seq;
+    const deadlineMs = this.nowMs() + this.cfg.requestTimeoutMs;
+    const waiting = this.proposals.add(seq, deadlineMs);
+    if (this.proposals.has(seq)) this.enqueue({ kind: 'propose', seq, data: encodeProposal({ origin: this.origin, seq, command }), deadlineMs });
+    return waiting;
+  }
+
+  /**
+   * A linearizable read barrier (ReadIndex): resolves once this peer has applied
+   * everything committed before the call. Concurrent callers share one request.
+   */
+  readBarrier(): Promise<void> {
+    this.assertRunning();
+    if (this.openRead !== undefined) return this.openRead.promise;
+    const ctx = `${this.origin}#${++this.readSeq}`;
+    const deadlineMs = this.nowMs() + this.cfg.requestTimeoutMs;
+    const promise = this.reads.add(ctx, deadlineMs);
+    this.openRead = { ctx, promise };
+    this.enqueue({ kind: 'read', ctx, deadlineMs });
+    return promise;
+  }
+
+  /** Proposes a membership change and resolves with the new configuration once applied here. */
+  changeMembership(change: ConfChange): Promise<ConfState> {
+    this.assertRunning();
+    const key = JSON.stringify(change.changes);
+    const deadlineMs = this.nowMs() + this.cfg.requestTimeoutMs;
+    const waiting = this.confWaiters.add(key, deadlineMs);
+    this.enqueue({ kind: 'conf', key, change, deadlineMs });
+    return waiting;
+  }
+
+  transferLeadership(to: string): void {
+    this.assertRunning();
+    this.node.transferLeadership(to);
+    this.signal();
+  }
+
+  status(): RaftStatus & { appliedIndex: number; snapshotIndex: number } {
+    return { ...this.node.status(), appliedIndex: this.applied, snapshotIndex: this.snapshotIndex };
+  }
+
+  get appliedIndex(): number {
+    return this.applied;
+  }
+
+  get id(): string {
+    return this.opts.id;
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Runs inside the loop on every tick (e.g. the leader expiring leases). */
+  onTick(hook: (status: RaftStatus) => void): void {
+    this.tickHooks.push(hook);
+  }
+
+  /** Runs inside the loop after entries are applied. */
+  onApplied(hook: (index: number) => void): void {
+    this.applyHooks.push(hook);
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'failed') return;
+    this.state = 'stopping';
+    if (this.tickTimer !== undefined) this.opts.clock.clearTimeout(this.tickTimer);
+    this.signal();
+    await this.loopDone;
+    this.rejectAll(new PeerError('PEER_STOPPED', 'etcdserver: server stopped'));
+    await this.opts.transport.stop();
+    await this.opts.durableLog.close();
+    this.state = 'stopped';
+  }
+
+  // ── the loop ───────────────────────────────────────────────────────────────
+
+  private async loop(): Promise<void> {
+    while (this.state === 'running') {
+      if (!this.workPending) await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+      this.workPending = false;
+      if (this.state !== 'running') break;
+      try {
+        await this.runOnce();
+      } catch (error) {
+        this.fail(error as Error);
+        return;
+      }
+    }
+  }
+
+  private async runOnce(): Promise<void> {
+    const ticks = this.ticksDue;
+    this.ticksDue = 0;
+    for (let i = 0; i < ticks; i++) this.tickOnce();
+    for (const m of this.opts.transport.receive()) this.node.step(m);
+    const commands = this.inbox;
+    this.inbox = [];
+    for (const command of commands) this.execute(command);
+    while (this.node.hasReady() && this.state === 'running') await this.handleReady(this.node.ready());
+    await this.maybeSnapshot();
+  }
+
+  private tickOnce(): void {
+    this.node.tick();
+    const now = this.nowMs();
+    this.proposals.expire(now);
+    this.confWaiters.expire(now);
+    this.reads.expire(now);
+    for (const [ctx, batch] of this.readBatches) {
+      if (!this.reads.has(ctx)) this.readBatches.delete(ctx);
+      else if (batch.index === undefined && now - batch.issuedAtMs > this.opts.tickMs * this.opts.electionTicks) {
+        // The request or its answer was lost (e.g. the leader changed): ask again.
+        batch.issuedAtMs = now;
+        this.tryReadIndex(ctx);
+      }
+    }
+    const retry = this.retry;
+    this.retry = [];
+    for (const command of retry) this.execute(command);
+    const status = this.node.status();
+    for (const hook of this.tickHooks) hook(status);
+  }
+
+  private execute(command: LocalCommand): void {
+    if (command.deadlineMs <= this.nowMs()) return; // its waiter has expired
+    try {
+      switch (command.kind) {
+        case 'propose':
+          if (this.proposals.has(command.seq)) this.node.propose(command.data);
+          return;
+        case 'conf':
+          if (this.confWaiters.has(command.key)) this.node.proposeConfChange(command.change);
+          return;
+        case 'read':
+          if (this.openRead?.ctx === command.ctx) this.openRead = undefined;
+          this.readBatches.set(command.ctx, { ctx: command.ctx, issuedAtMs: this.nowMs() });
+          this.tryReadIndex(command.ctx);
+          return;
+      }
+    } catch (error) {
+      this.commandRefused(command, error);
+    }
+  }
+
+  private tryReadIndex(ctx: string): void {
+    try {
+      this.node.readIndex(Buffer.from(ctx));
+    } catch (error) {
+      if (!isRaftplaneError(error, 'RAFT_PROPOSAL_DROPPED')) throw error;
+      // No leader yet: the batch is re-asked on a later tick.
+    }
+  }
+
+  private commandRefused(command: LocalCommand, error: unknown): void {
+    if (isRaftplaneError(error, 'RAFT_PROPOSAL_DROPPED') || isRaftplaneError(error, 'RAFT_UNCOMMITTED_LIMIT') || isRaftplaneError(error, 'RAFT_CONF_CHANGE_PENDING')) {
+      this.retry.push(command); // try again next tick, until the deadline
+      return;
+    }
+    const reason = error instanceof Error ? error : new Error(String(error));
+    if (command.kind === 'propose') this.proposals.reject(command.seq, reason);
+    else if (command.kind === 'conf') this.confWaiters.reject(command.key, reason);
+    else this.reads.reject(command.ctx, reason);
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    await this.persist(rd);
+    if (rd.snapshot !== undefined) this.storage.applySnapshot(rd.snapshot);
+    this.storage.append(rd.entries);
+    if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
+    this.opts.transport.send(rd.messages);
+    if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
+    for (const entry of rd.committedEntries) this.applyEntry(entry);
+    for (const rs of rd.readStates) {
+      const batch = this.readBatches.get(Buffer.from(rs.requestCtx).toString());
+      if (batch !== undefined) batch.index = rs.index;
+    }
+    this.node.advance(rd);
+    this.releaseReads();
+    if (rd.committedEntries.length > 0) for (const hook of this.applyHooks) hook(this.applied);
+  }
+
+  /** Step 1 of the Ready contract: one synced batch. A commit-index-only change waits for the next batch. */
+  private async persist(rd: Ready): Promise<void> {
+    const needsWrite = rd.entries.length > 0 || rd.snapshot !== undefined || rd.mustSync;
+    if (rd.hardState !== undefined && !needsWrite) {
+      this.deferredHardState = true;
+      return;
+    }
+    if (!needsWrite && !this.deferredHardState) return;
+    const update: DurableUpdate = {
+      ...(rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}),
+      ...(rd.entries.length > 0 ? { entries: rd.entries } : {}),
+      hardState: rd.hardState ?? this.storage.initialState().hardState,
+    };
+    this.deferredHardState = false;
+    try {
+      await this.opts.durableLog.save(update);
+    } catch (error) {
+      throw new PeerError('PEER_DISK_FAILED', `disk write failed, stopping: ${(error as Error).message}`, { cause: (error as Error).message });
+    }
+  }
+
+  private applyEntry(entry: Entry): void {
+    if (entry.index <= this.applied) return;
+    if (entry.type === 'conf-change') {
+      const change = decodeConfChange(entry.data);
+      this.confState = this.node.applyConfChange(change);
+      for (const single of change.changes) {
+        if (single.type === 'remove-node') this.members.delete(single.nodeId);
+        const info = parseMemberInfo(single.context);
+        if (info !== undefined) this.members.set(info);
+      }
+      this.syncTransportPeers();
+      this.confWaiters.resolve(JSON.stringify(change.changes), this.confState);
+    } else if (entry.data.byteLength > 0) {
+      const proposal = decodeProposal(entry.data);
+      const result = this.opts.stateMachine.apply(proposal.command, entry.index);
+      if (proposal.origin === this.origin) this.proposals.resolve(proposal.seq, result);
+    }
+    this.applied = entry.index;
+  }
+
+  private releaseReads(): void {
+    for (const [ctx, batch] of this.readBatches) {
+      if (batch.index === undefined || batch.index > this.applied) continue;
+      this.readBatches.delete(ctx);
+      this.reads.resolve(ctx, undefined);
+    }
+  }
+
+  // ── snapshots ──────────────────────────────────────────────────────────────
+
+  private installSnapshot(snapshot: Snapshot): void {
+    this.restoreImage(snapshot.data);
+    this.confState = snapshot.meta.confState;
+    this.applied = snapshot.meta.index;
+    this.snapshotIndex = snapshot.meta.index;
+    this.syncTransportPeers();
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    if (this.state !== 'running' || this.applied - this.snapshotIndex < this.cfg.snapshotEveryEntries) return;
+    const image = this.wrapSnapshot(this.opts.stateMachine.snapshot());
+    const snapshot = this.storage.createSnapshot(this.applied, this.confState, image);
+    try {
+      await this.opts.durableLog.save({ snapshot });
+    } catch (error) {
+      throw new PeerError('PEER_DISK_FAILED', `snapshot write failed, stopping: ${(error as Error).message}`);
+    }
+    this.snapshotIndex = this.applied;
+    const keepFrom = this.applied - this.cfg.compactionMarginEntries;
+    if (keepFrom > this.storage.firstIndex()) this.storage.compact(keepFrom);
+    this.opts.logger.info({ index: this.applied, bytes: image.byteLength }, 'snapshot taken, log compacted');
+  }
+
+  /** A peer snapshot is the state machine image plus the member directory. */
+  private wrapSnapshot(image: Uint8Array): Uint8Array {
+    return snapshotPackr.pack({ members: this.members.list(), image });
+  }
+
+  private restoreImage(data: Uint8Array): void {
+    if (data.byteLength === 0) {
+      this.opts.stateMachine.restore(new Uint8Array(0));
+      return;
+    }
+    const decoded = snapshotPackr.unpack(data) as { members: MemberInfo[]; image: Uint8Array };
+    assert(Array.isArray(decoded.members) && decoded.image instanceof Uint8Array, 'malformed peer snapshot');
+    if (decoded.members.length > 0) this.members.replaceAll(decoded.members);
+    this.opts.stateMachine.restore(decoded.image);
+  }
+
+  // ── plumbing ───────────────────────────────────────────────────────────────
+
+  private syncTransportPeers(): void {
+    const transport = this.opts.transport as { setPeerAddress?: (id: string, a: { host: string; port: number }) => void };
+    if (transport.setPeerAddress === undefined) return;
+    for (const m of this.members.list()) {
+      if (m.id === this.opts.id) continue;
+      const url = new URL(m.peerUrl);
+      transport.setPeerAddress(m.id, { host: url.hostname, port: Number(url.port) });
+    }
+  }
+
+  private enqueue(command: LocalCommand): void {
+    this.inbox.push(command);
+    this.signal();
+  }
+
+  private signal(): void {
+    this.workPending = true;
+    this.wake?.();
+  }
+
+  private scheduleTick(): void {
+    this.tickTimer = this.opts.clock.setTimeout(() => {
+      if (this.state !== 'running') return;
+      this.ticksDue++;
+      this.signal();
+      this.scheduleTick();
+    }, this.opts.tickMs);
+  }
+
+  private fail(error: Error): void {
+    this.fatalError = error;
+    this.state = 'failed';
+    if (this.tickTimer !== undefined) this.opts.clock.clearTimeout(this.tickTimer);
+    this.opts.logger.error({ err: error }, 'peer stopped on a fatal error');
+    this.rejectAll(new PeerError('PEER_DISK_FAILED', error.message));
+    this.opts.onFatal?.(error);
+  }
+
+  private rejectAll(error: Error): void {
+    this.proposals.rejectAll(error);
+    this.confWaiters.rejectAll(error);
+    this.reads.rejectAll(error);
+  }
+
+  private assertRunning(): void {
+    if (this.state !== 'running') {
+      throw new PeerError('PEER_STOPPED', this.fatalError !== undefined ? `peer failed: ${this.fatalError.message}` : 'etcdserver: server stopped');
+    }
+  }
+
+  private nowMs(): number {
+    return this.opts.clock.nowMs();
+  }
+}
+
+function definedOnly(options: PeerOptions): Partial<typeof PEER_DEFAULTS> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(PEER_DEFAULTS) as Array<keyof typeof PEER_DEFAULTS>) {
+    const value = options[key];
+    if (typeof value === 'number') out[key] = value;
+  }
+  return out as Partial<typeof PEER_DEFAULTS>;
+}

@@ -1,0 +1,12 @@
+/**
+ * What the peer replicates: any deterministic state machine. Applying the same
+ * commands in the same order must give the same state and results on every peer.
+ */
+export interface ReplicatedStateMachine {
+  /** Applies one committed command; the result goes back to the proposer, if waiting. */
+  apply(command: unknown, index: number): unknown;
+  /** A consistent image of the whole state, cheap enough to take at apply time. */
+  snapshot(): Uint8Array;
+  /** Replaces the state with an image; empty bytes mean the initial state. */
+  restore(image: Uint8Array): void;
+}

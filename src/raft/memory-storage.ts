@@ -1,0 +1,137 @@
+import { assert } from '../util/assert.js';
+import { limitSize } from './entry-limits.js';
+import { RaftError } from './errors.js';
+import {
+  EMPTY_CONF_STATE,
+  EMPTY_HARD_STATE,
+  emptyBytes,
+  type ConfState,
+  type Entry,
+  type HardState,
+  type Snapshot,
+} from './types.js';
+
+/**
+ * The log as the core sees it: everything the application has persisted, held in
+ * memory for synchronous reads. The application appends to it right after each
+ * durable write, and rebuilds it from disk after a restart.
+ *
+ * Layout as in etcd's MemoryStorage: `ents[0]` is a dummy entry standing for the
+ * last entry covered by the snapshot (its index and term), so term lookups at the
+ * snapshot boundary work without a special case.
+ */
+export class MemoryStorage {
+  private hardState: HardState = EMPTY_HARD_STATE;
+  private snap: Snapshot;
+  private ents: Entry[];
+
+  constructor() {
+    this.snap = { meta: { index: 0, term: 0, confState: EMPTY_CONF_STATE }, data: emptyBytes() };
+    this.ents = [dummyEntry(0, 0)];
+  }
+
+  /**
+   * A founding member of a new cluster: a genesis snapshot at index 1, term 1
+   * carries the initial membership. Every founding member starts from the same
+   * genesis, and a node added later receives a snapshot (never the bare log), so
+   * it always learns the membership the log's changes apply to. `genesisData`
+   * is the application's initial image; it must be identical on every founder.
+   */
+  static bootstrap(confState: ConfState, genesisData: Uint8Array = emptyBytes()): MemoryStorage {
+    assert(confState.voters.length > 0, 'a new cluster needs at least one voter');
+    const storage = new MemoryStorage();
+    storage.snap = { meta: { index: 1, term: 1, confState }, data: genesisData };
+    storage.ents = [dummyEntry(1, 1)];
+    storage.hardState = { term: 1, vote: '', commit: 1 };
+    return storage;
+  }
+
+  initialState(): { hardState: HardState; confState: ConfState } {
+    return { hardState: this.hardState, confState: this.snap.meta.confState };
+  }
+
+  setHardState(hardState: HardState): void {
+    this.hardState = hardState;
+  }
+
+  firstIndex(): number {
+    return this.offset() + 1;
+  }
+
+  lastIndex(): number {
+    return this.offset() + this.ents.length - 1;
+  }
+
+  term(index: number): number {
+    const offset = this.offset();
+    if (index < offset) throw new RaftError('RAFT_COMPACTED', `index ${index} is compacted`, { index });
+    const entry = this.ents[index - offset];
+    if (entry === undefined) throw new RaftError('RAFT_UNAVAILABLE', `index ${index} is not in the log`, { index });
+    return entry.term;
+  }
+
+  /** Entries in [lo, hi), at most maxBytes (but at least one). */
+  entries(lo: number, hi: number, maxBytes = Infinity): Entry[] {
+    const offset = this.offset();
+    if (lo <= offset) throw new RaftError('RAFT_COMPACTED', `index ${lo} is compacted`, { index: lo });
+    assert(hi <= this.lastIndex() + 1, `entries(${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
+    if (this.ents.length === 1) throw new RaftError('RAFT_UNAVAILABLE', 'the log is empty', { index: lo });
+    return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);
+  }
+
+  snapshot(): Snapshot {
+    return this.snap;
+  }
+
+  /** Replaces the log with a snapshot received from the leader. */
+  applySnapshot(snapshot: Snapshot): void {
+    if (snapshot.meta.index <= this.snap.meta.index) {
+      throw new RaftError('RAFT_SNAPSHOT_OUT_OF_DATE', 'snapshot is older than the one held', {
+        index: snapshot.meta.index,
+      });
+    }
+    this.snap = snapshot;
+    this.ents = [dummyEntry(snapshot.meta.index, snapshot.meta.term)];
+  }
+
+  /** Records the application's snapshot at `index` (which must be applied, hence in the log). */
+  createSnapshot(index: number, confState: ConfState, data: Uint8Array): Snapshot {
+    if (index <= this.snap.meta.index) {
+      throw new RaftError('RAFT_SNAPSHOT_OUT_OF_DATE', 'snapshot is older than the one held', { index });
+    }
+    assert(index <= this.lastIndex(), `snapshot index ${index} beyond last index ${this.lastIndex()}`);
+    this.snap = { meta: { index, term: this.term(index), confState }, data };
+    return this.snap;
+  }
+
+  /** Drops the entries up to and including `index`; they must be covered by a snapshot. */
+  compact(index: number): void {
+    const offset = this.offset();
+    if (index <= offset) return;
+    assert(index <= this.lastIndex(), `compact ${index} beyond last index ${this.lastIndex()}`);
+    assert(index <= this.snap.meta.index, `compact ${index} beyond snapshot ${this.snap.meta.index}`);
+    const boundary = this.ents[index - offset] as Entry;
+    this.ents = [dummyEntry(boundary.index, boundary.term), ...this.ents.slice(index - offset + 1)];
+  }
+
+  /** Appends persisted entries, replacing any suffix they conflict with (§5.3). */
+  append(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    const first = this.firstIndex();
+    const lastNew = (entries[0] as Entry).index + entries.length - 1;
+    if (lastNew < first) return;
+    let toAppend = entries;
+    if (first > (entries[0] as Entry).index) toAppend = entries.slice(first - (entries[0] as Entry).index);
+    const at = (toAppend[0] as Entry).index - this.offset();
+    assert(at <= this.ents.length, `missing log entries before ${(toAppend[0] as Entry).index}`);
+    this.ents = this.ents.slice(0, at).concat(toAppend);
+  }
+
+  private offset(): number {
+    return (this.ents[0] as Entry).index;
+  }
+}
+
+function dummyEntry(index: number, term: number): Entry {
+  return { index, term, type: 'normal', data: emptyBytes() };
+}

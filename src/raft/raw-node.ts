@@ -1,0 +1,231 @@
+import { assert } from '../util/assert.js';
+import { resolveRaftConfig, type RaftConfig } from './config.js';
+import { encodeConfChange, type ConfChange } from './conf-change.js';
+import { RaftError, type RaftErrorCode } from './errors.js';
+import { Raft } from './raft.js';
+import type { ProgressState } from './progress.js';
+import {
+  isHardStateEqual,
+  makeMessage,
+  type ConfState,
+  type Entry,
+  type HardState,
+  type Message,
+  type NodeId,
+  type Ready,
+  type Role,
+  type SoftState,
+} from './types.js';
+
+export interface FollowerStatus {
+  readonly match: number;
+  readonly next: number;
+  readonly state: ProgressState;
+  readonly isLearner: boolean;
+  readonly recentActive: boolean;
+}
+
+export interface RaftStatus {
+  readonly id: NodeId;
+  readonly term: number;
+  readonly vote: NodeId;
+  readonly commit: number;
+  readonly applied: number;
+  readonly leader: NodeId;
+  readonly role: Role;
+  readonly confState: ConfState;
+  readonly lastIndex: number;
+  readonly firstIndex: number;
+  readonly leadTransferee: NodeId;
+  /** Only on the leader. */
+  readonly progress?: Readonly<Record<NodeId, FollowerStatus>>;
+}
+
+const MESSAGE_TYPES_FROM_NETWORK = new Set<Message['type']>([
+  'append', 'append-resp', 'heartbeat', 'heartbeat-resp', 'vote', 'vote-resp', 'pre-vote', 'pre-vote-resp',
+  'snapshot', 'propose', 'read-index', 'read-index-resp', 'timeout-now', 'transfer-leader',
+]);
+
+/**
+ * The application's handle on the consensus core, in the manner of etcd's RawNode:
+ * tick(), step(), propose(), then ready() → persist → send → apply → advance().
+ * See README.md for the contract; ready() and advance() must alternate.
+ */
+export class RawNode {
+  private readonly raft: Raft;
+  private prevSoft: SoftState;
+  private prevHard: HardState;
+  private awaitingAdvance = false;
+
+  constructor(config: RaftConfig) {
+    this.raft = new Raft(resolveRaftConfig(config));
+    this.prevSoft = this.raft.softState();
+    this.prevHard = this.raft.hardState();
+  }
+
+  tick(): void {
+    this.raft.tick();
+  }
+
+  /** Starts an election now (if this node may campaign). */
+  campaign(): void {
+    this.raft.hup(false);
+  }
+
+  /** Delivers a message from the network. Malformed, misaddressed or stale messages are ignored. */
+  step(m: Message): void {
+    if (!MESSAGE_TYPES_FROM_NETWORK.has(m.type) || m.to !== this.raft.id || m.from === '' || m.from === this.raft.id) return;
+    if (!Number.isSafeInteger(m.term) || m.term < 0 || !Number.isSafeInteger(m.index) || m.index < 0) return;
+    const isResponse = m.type.endsWith('-resp');
+    if (isResponse && !this.raft.tracker.progress.has(m.from) && m.type !== 'read-index-resp') return;
+    this.raft.step(m);
+  }
+
+  propose(data: Uint8Array): void {
+    this.proposeEntry({ term: 0, index: 0, type: 'normal', data });
+  }
+
+  proposeConfChange(change: ConfChange): void {
+    this.proposeEntry({ term: 0, index: 0, type: 'conf-change', data: encodeConfChange(change) });
+  }
+
+  private proposeEntry(entry: Entry): void {
+    const id = this.raft.id;
+    this.throwIf(this.raft.step(makeMessage({ type: 'propose', from: id, to: id, entries: [entry] })));
+  }
+
+  /** Asks for a linearizable read point; the answer is a ReadState with this context in a later Ready. */
+  readIndex(requestCtx: Uint8Array): void {
+    const id = this.raft.id;
+    this.throwIf(this.raft.step(makeMessage({ type: 'read-index', from: id, to: id, context: requestCtx })));
+  }
+
+  transferLeadership(to: NodeId): void {
+    this.throwIf(this.raft.step(makeMessage({ type: 'transfer-leader', from: to, to: this.raft.id })));
+  }
+
+  /** Called by the application when it applies a committed conf-change entry. */
+  applyConfChange(change: ConfChange): ConfState {
+    this.raft.applyConfChange(change);
+    return this.raft.tracker.confState();
+  }
+
+  reportUnreachable(id: NodeId): void {
+    if (this.raft.role !== 'leader') return;
+    const pr = this.raft.tracker.progress.get(id);
+    if (pr !== undefined && pr.state === 'replicate') pr.becomeProbe();
+  }
+
+  reportSnapshot(id: NodeId, ok: boolean): void {
+    if (this.raft.role !== 'leader') return;
+    const pr = this.raft.tracker.progress.get(id);
+    if (pr === undefined || pr.state !== 'snapshot') return;
+    if (!ok) pr.pendingSnapshot = 0;
+    pr.becomeProbe();
+    pr.probeSent = true; // wait for a heartbeat answer before probing
+  }
+
+  hasReady(): boolean {
+    const r = this.raft;
+    if (!sameSoftState(r.softState(), this.prevSoft)) return true;
+    if (!isHardStateEqual(r.hardState(), this.prevHard)) return true;
+    if (r.log.unstable.snapshot !== undefined || r.log.unstable.entries.length > 0) return true;
+    if (r.msgs.length > 0 || r.readStates.length > 0) return true;
+    return r.log.hasNextCommittedEntries();
+  }
+
+  ready(): Ready {
+    assert(!this.awaitingAdvance, 'ready() called again before advance()');
+    const r = this.raft;
+    const soft = r.softState();
+    const hard = r.hardState();
+    const entries = r.log.unstableEntries();
+    const snapshot = r.log.unstable.snapshot;
+    const softChanged = !sameSoftState(soft, this.prevSoft);
+    const hardChanged = !isHardStateEqual(hard, this.prevHard);
+    const rd: Ready = {
+      ...(softChanged ? { softState: soft } : {}),
+      ...(hardChanged ? { hardState: hard } : {}),
+      entries,
+      ...(snapshot !== undefined ? { snapshot } : {}),
+      committedEntries: r.log.nextCommittedEntries(r.cfg.maxCommittedBytesPerReady),
+      messages: r.msgs,
+      readStates: r.readStates,
+      mustSync: entries.length > 0 || hard.term !== this.prevHard.term || hard.vote !== this.prevHard.vote,
+    };
+    r.msgs = [];
+    r.readStates = [];
+    this.prevSoft = soft;
+    this.prevHard = hard;
+    this.awaitingAdvance = true;
+    return rd;
+  }
+
+  /** The application has persisted, sent and applied everything in `rd`. */
+  advance(rd: Ready): void {
+    assert(this.awaitingAdvance, 'advance() without a ready()');
+    this.awaitingAdvance = false;
+    const log = this.raft.log;
+    if (rd.snapshot !== undefined) {
+      log.stableSnapTo(rd.snapshot.meta.index);
+      if (rd.snapshot.meta.index > log.applied) log.applied = rd.snapshot.meta.index;
+    }
+    const lastEntry = rd.entries[rd.entries.length - 1];
+    if (lastEntry !== undefined) log.stableTo(lastEntry.index, lastEntry.term);
+    const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
+    if (lastApplied !== undefined) log.appliedTo(lastApplied.index);
+    this.raft.maybeAutoLeaveJoint();
+  }
+
+  status(): RaftStatus {
+    const r = this.raft;
+    const base = {
+      id: r.id,
+      term: r.term,
+      vote: r.vote,
+      commit: r.log.committed,
+      applied: r.log.applied,
+      leader: r.lead,
+      role: r.role,
+      confState: r.tracker.confState(),
+      lastIndex: r.log.lastIndex(),
+      firstIndex: r.log.firstIndex(),
+      leadTransferee: r.leadTransferee,
+    };
+    if (r.role !== 'leader') return base;
+    const progress: Record<NodeId, FollowerStatus> = {};
+    for (const id of r.tracker.memberIds()) {
+      const pr = r.tracker.get(id);
+      progress[id] = { match: pr.match, next: pr.next, state: pr.state, isLearner: pr.isLearner, recentActive: pr.recentActive };
+    }
+    return { ...base, progress };
+  }
+
+  private throwIf(code: RaftErrorCode | undefined): void {
+    if (code === undefined) return;
+    throw new RaftError(code, describe(code), { node: this.raft.id, leader: this.raft.lead });
+  }
+}
+
+function sameSoftState(a: SoftState, b: SoftState): boolean {
+  return a.leader === b.leader && a.role === b.role;
+}
+
+function describe(code: RaftErrorCode): string {
+  switch (code) {
+    case 'RAFT_PROPOSAL_DROPPED':
+      return 'proposal dropped: no leader is known, or leadership is being transferred';
+    case 'RAFT_UNCOMMITTED_LIMIT':
+      return 'too many uncommitted bytes on the leader; retry later';
+    case 'RAFT_ENTRY_TOO_LARGE':
+      return 'entry exceeds the maximum entry size';
+    case 'RAFT_CONF_CHANGE_PENDING':
+      return 'a membership change is already in progress';
+    case 'RAFT_BAD_CONF_CHANGE':
+      return 'membership change not allowed from the current configuration';
+    case 'RAFT_READ_INDEX_LIMIT':
+      return 'too many pending linearizable reads';
+    default:
+      return code;
+  }
+}

@@ -1,0 +1,63 @@
+import type { Entry, HardState, Snapshot } from '../raft/types.js';
+
+/** Everything a peer recovers from disk at startup. */
+export interface DurableState {
+  readonly hardState: HardState;
+  readonly snapshot: Snapshot | null;
+  /** Contiguous, starting at snapshot.meta.index + 1 (or 1 without a snapshot). */
+  readonly entries: Entry[];
+}
+
+/**
+ * One Ready's worth of durable changes, applied in this order: snapshot, then
+ * entries, then hard state (the order of etcd's Ready: the snapshot precedes
+ * the entries that follow it).
+ */
+export interface DurableUpdate {
+  readonly hardState?: HardState;
+  /**
+   * Contiguous entries. Appending at index i first removes every persisted
+   * entry >= i (Raft §5.3 log truncation). Entries at or below the snapshot
+   * index are already covered and are skipped.
+   */
+  readonly entries?: readonly Entry[];
+  /**
+   * Drops every entry <= its index; if the log has no entry with the
+   * snapshot's index and term, drops the whole log (Raft §7).
+   */
+  readonly snapshot?: Snapshot;
+}
+
+export interface DurableLogStats {
+  /** Synced (fsynced) write batches issued to the disk. */
+  readonly syncedWrites: number;
+  /** Bytes of records written, before the disk's own overhead. */
+  readonly bytesWritten: number;
+}
+
+/**
+ * The durable half of a peer's Raft log. The consensus core reads from an
+ * in-memory copy; this store is written by the Ready loop and read once, at open.
+ */
+export interface DurableLog {
+  /** Recovers the state; refuses (STORAGE_CORRUPT) when a record fails its checksum. */
+  open(): Promise<DurableState>;
+  /** One atomic, synced batch. */
+  save(update: DurableUpdate): Promise<void>;
+  /** Several updates, applied in order, in ONE atomic synced batch (group commit). */
+  saveAll(updates: readonly DurableUpdate[]): Promise<void>;
+  /** Drops entries <= throughIndex, which must not exceed the snapshot index. */
+  compact(throughIndex: number): Promise<void>;
+  close(): Promise<void>;
+  stats(): DurableLogStats;
+}
+
+/**
+ * Test and chaos seams shared by both implementations. A hook that throws
+ * simulates a failed write; one that waits simulates a stalled disk.
+ */
+export interface StorageFaultHooks {
+  beforeWrite?(operation: StorageWriteOperation): Promise<void> | void;
+}
+
+export type StorageWriteOperation = 'save' | 'compact' | 'snapshot-chunks';

@@ -1,0 +1,14 @@
+export { StoreStateMachine } from './state-machine.js';
+export { MvccStore, type StoreObserver } from './mvcc-store.js';
+export { WatchHub, type WatchCreated, type WatcherStatus } from './watch-hub.js';
+export type { WatchListener } from './watcher.js';
+export type { ApplyResult, LeasePromoteResponse, StoreOp, StoreOpType, StoreResponseMap } from './ops.js';
+export { encodeOp, decodeOp } from './op-codec.js';
+export { encodeSnapshot, decodeSnapshot, SNAPSHOT_FORMAT } from './snapshot.js';
+export type { HashKvResult } from './state-hash.js';
+export { defaultStoreOptions, resolveStoreOptions, type StoreOptions } from './options.js';
+export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
+export { prefixRangeEnd, compareBytes } from './bytes.js';
+export { isLeaseId, compareLeaseIds } from './lease-id.js';
+export * from './requests.js';
+export * from './types.js';

@@ -1,0 +1,139 @@
+import { assert } from '../util/assert.js';
+import { StoreError, isStoreError } from './errors.js';
+import { LeaseOps } from './lease-ops.js';
+import { LeaseTable } from './lease-table.js';
+import { MvccStore } from './mvcc-store.js';
+import type { ApplyResult, StoreOp, StoreOpType, StoreResponseMap } from './ops.js';
+import { resolveStoreOptions, type StoreOptions } from './options.js';
+import type {
+  LeaseLeasesResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+  RangeRequest,
+  RangeResponse,
+  WatchCreateRequest,
+} from './requests.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { hashBytes, hashKv, type HashKvResult } from './state-hash.js';
+import { hasLease } from './lease-id.js';
+import type { LeaseId } from './types.js';
+import { WatchHub, type WatchCreated } from './watch-hub.js';
+import type { WatchListener } from './watcher.js';
+
+/**
+ * The state machine every peer applies committed entries to: the MVCC key-value store,
+ * its leases and its watch hub. apply() is the only way replicated state changes; reads,
+ * watches and the expiry listing do not change it.
+ */
+export class StoreStateMachine {
+  readonly options: StoreOptions;
+  readonly kv: MvccStore;
+  readonly watches: WatchHub;
+  private readonly leases: LeaseTable;
+  private readonly leaseOps: LeaseOps;
+
+  constructor(options: Partial<StoreOptions> = {}) {
+    this.options = resolveStoreOptions(options);
+    this.leases = new LeaseTable(this.options);
+    this.kv = new MvccStore(this.options, this.leases);
+    this.watches = new WatchHub(this.kv, this.options);
+    this.leaseOps = new LeaseOps(this.kv, this.leases);
+  }
+
+  get revision(): number {
+    return this.kv.revision;
+  }
+
+  get compactRevision(): number {
+    return this.kv.compactRevision;
+  }
+
+  apply<Type extends StoreOpType>(op: StoreOp & { readonly type: Type }): ApplyResult<Type> {
+    try {
+      const response = this.execute(op) as StoreResponseMap[Type];
+      return { ok: true, type: op.type, response };
+    } catch (error) {
+      // Only operating errors are results; a broken invariant must crash the peer.
+      if (!isStoreError(error)) throw error;
+      return { ok: false, type: op.type, error, header: { revision: this.revision } };
+    }
+  }
+
+  /** A local (serializable) read; linearizable reads wait for the read index first. */
+  range(request: RangeRequest): RangeResponse {
+    return this.kv.range(request);
+  }
+
+  watch(request: WatchCreateRequest, listener: WatchListener): WatchCreated {
+    return this.watches.watch(request, listener);
+  }
+
+  leaseTimeToLive(request: LeaseTimeToLiveRequest, nowMs: number): LeaseTimeToLiveResponse {
+    return this.leaseOps.timeToLive(request, nowMs);
+  }
+
+  leaseLeases(): LeaseLeasesResponse {
+    return this.leaseOps.list();
+  }
+
+  /** For the leader: leases past their deadline at nowMs, earliest first, to propose revoking. */
+  expiredLeases(nowMs: number, limit: number): LeaseId[] {
+    assert(Number.isSafeInteger(limit) && limit > 0, 'expiredLeases limit must be a positive integer');
+    return this.leases.expired(nowMs, limit);
+  }
+
+  snapshot(): Uint8Array {
+    return encodeSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId);
+  }
+
+  /** Replaces the whole state with a snapshot's; watchers re-read from the new history. */
+  restore(bytes: Uint8Array): void {
+    const decoded = decodeSnapshot(bytes);
+    const leaseIds = new Set(decoded.leases.map((lease) => lease.id));
+    const attachments: { lease: LeaseId; key: string }[] = [];
+    const everyKey = { low: '', high: undefined, single: false } as const;
+    for (const { key, revision } of decoded.state.index.range(everyKey, decoded.state.currentRevision)) {
+      const { lease } = decoded.state.history.get(revision).kv;
+      if (!hasLease(lease)) continue;
+      if (!leaseIds.has(lease)) {
+        throw new StoreError('STORE_SNAPSHOT_INVALID', 'store snapshot is invalid: a key names a missing lease', { lease });
+      }
+      attachments.push({ lease, key });
+    }
+    this.leases.restore(decoded.leases, decoded.leaseIdNext);
+    for (const { lease, key } of attachments) this.leases.attach(lease, key);
+    this.kv.replaceState(decoded.state);
+  }
+
+  /** A digest of the whole replicated state. */
+  hash(): string {
+    return hashBytes(this.snapshot());
+  }
+
+  hashKv(revision = this.revision): HashKvResult {
+    return hashKv(this.kv.state, revision);
+  }
+
+  private execute(op: StoreOp): StoreResponseMap[StoreOpType] {
+    switch (op.type) {
+      case 'range':
+        return this.kv.range(op.request);
+      case 'put':
+        return this.kv.put(op.request);
+      case 'deleteRange':
+        return this.kv.deleteRange(op.request);
+      case 'txn':
+        return this.kv.txn(op.request);
+      case 'compact':
+        return this.kv.compact(op.request);
+      case 'leaseGrant':
+        return this.leaseOps.grant(op.request, op.nowMs);
+      case 'leaseRevoke':
+        return this.leaseOps.revoke(op.request.id);
+      case 'leaseKeepAlive':
+        return this.leaseOps.keepAlive(op.request.id, op.nowMs);
+      case 'leasePromote':
+        return this.leaseOps.promote(op.nowMs, op.extendMs);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export type { Transport, TransportStats, PeerStats, LinkState } from './transport.js';
+export { WsTransport, type WsTransportOptions } from './ws-transport.js';
+export { MemoryNetwork, MemoryTransport, type MemoryNetworkOptions } from './memory-transport.js';
+export { DEFAULT_TRANSPORT_LIMITS, resolveTransportLimits, type TransportLimits } from './transport-limits.js';
+export { TransportError, type TransportErrorCode } from './transport-error.js';
+export { validateFaultRules, type FaultRule, type FaultDirection } from './fault-rules.js';
+export { loadOrCreateClusterSecret, parseClusterSecret, CLUSTER_SECRET_FILE } from './cluster-secret.js';
+export { PEER_LINK_PATH, type PeerAddress } from './peer-address.js';
+export { decodeFrame, encodeFrame, PROTOCOL_VERSION, type Frame } from './frame-codec.js';
+export { CLOSE_CODES } from './session-action.js';

@@ -1,0 +1,164 @@
+import type { ConfState, Entry, EntryType, Message, MessageType, Snapshot } from '../raft/types.js';
+import { entryBytes } from '../raft/types.js';
+import { TransportError } from './transport-error.js';
+import type { TransportLimits } from './transport-limits.js';
+
+/**
+ * Raft messages travel as positional msgpack arrays (see README.md#wire-format):
+ * compact for the common heartbeat and easy to validate field by field. The codes
+ * below are part of the wire format: append only, never renumber.
+ */
+export const MESSAGE_TYPE_CODES: readonly MessageType[] = Object.freeze([
+  'append',
+  'append-resp',
+  'heartbeat',
+  'heartbeat-resp',
+  'vote',
+  'vote-resp',
+  'pre-vote',
+  'pre-vote-resp',
+  'snapshot',
+  'propose',
+  'read-index',
+  'read-index-resp',
+  'timeout-now',
+  'transfer-leader',
+]);
+const ENTRY_TYPE_CODES: readonly EntryType[] = Object.freeze(['normal', 'conf-change']);
+
+const MESSAGE_FIELDS = 12;
+const MESSAGE_OVERHEAD_BYTES = 64;
+
+export type WireLimits = Pick<
+  TransportLimits,
+  'entriesPerMessageMax' | 'nodeIdBytesMax' | 'contextBytesMax' | 'membersMax' | 'snapshotBytesMax'
+>;
+
+export function messageToWire(message: Message): unknown[] {
+  const typeCode = MESSAGE_TYPE_CODES.indexOf(message.type);
+  return [
+    typeCode,
+    message.from,
+    message.to,
+    message.term,
+    message.logTerm,
+    message.index,
+    message.commit,
+    message.reject,
+    message.rejectHint,
+    message.entries.map((e) => [e.term, e.index, ENTRY_TYPE_CODES.indexOf(e.type), e.data]),
+    message.snapshot === undefined ? null : snapshotToWire(message.snapshot),
+    message.context ?? null,
+  ];
+}
+
+function snapshotToWire(snapshot: Snapshot): unknown[] {
+  const c = snapshot.meta.confState;
+  return [snapshot.meta.index, snapshot.meta.term, [c.voters, c.learners, c.votersOutgoing, c.learnersNext], snapshot.data];
+}
+
+/** Upper-bound guess of a message's encoded size, for queue byte limits and batch sizing. */
+export function estimateMessageBytes(message: Message): number {
+  let bytes = MESSAGE_OVERHEAD_BYTES + message.from.length + message.to.length;
+  for (const entry of message.entries) bytes += entryBytes(entry);
+  if (message.snapshot !== undefined) {
+    const c = message.snapshot.meta.confState;
+    const members = c.voters.length + c.learners.length + c.votersOutgoing.length + c.learnersNext.length;
+    bytes += message.snapshot.data.byteLength + 32 + members * 72;
+  }
+  if (message.context !== undefined) bytes += message.context.byteLength + 8;
+  return bytes;
+}
+
+function fail(path: string, expected: string): TransportError {
+  return new TransportError('TRANSPORT_BAD_FRAME', `${path}: expected ${expected}`, { path });
+}
+
+export function readUint(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw fail(path, 'a non-negative integer');
+  return value;
+}
+
+export function readString(value: unknown, path: string, bytesMax: number): string {
+  if (typeof value !== 'string' || Buffer.byteLength(value) > bytesMax) throw fail(path, `a string of at most ${bytesMax} bytes`);
+  return value;
+}
+
+export function readBytes(value: unknown, path: string, bytesMax: number): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.byteLength > bytesMax) throw fail(path, `binary of at most ${bytesMax} bytes`);
+  return value;
+}
+
+export function readArray(value: unknown, path: string, lengthMax: number, lengthMin = 0): unknown[] {
+  if (!Array.isArray(value) || value.length > lengthMax || value.length < lengthMin) {
+    throw fail(path, `an array of ${lengthMin}..${lengthMax} items`);
+  }
+  return value;
+}
+
+function readCode<T>(value: unknown, path: string, codes: readonly T[]): T {
+  const code = readUint(value, path);
+  const decoded = codes[code];
+  if (decoded === undefined) throw fail(path, `a code below ${codes.length}`);
+  return decoded;
+}
+
+function readEntry(value: unknown, path: string): Entry {
+  const f = readArray(value, path, 4, 4);
+  return {
+    term: readUint(f[0], `${path}.term`),
+    index: readUint(f[1], `${path}.index`),
+    type: readCode(f[2], `${path}.type`, ENTRY_TYPE_CODES),
+    data: readBytes(f[3], `${path}.data`, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function readIds(value: unknown, path: string, limits: WireLimits): string[] {
+  return readArray(value, path, limits.membersMax).map((id, i) => readString(id, `${path}[${i}]`, limits.nodeIdBytesMax));
+}
+
+function readConfState(value: unknown, path: string, limits: WireLimits): ConfState {
+  const f = readArray(value, path, 4, 4);
+  return {
+    voters: readIds(f[0], `${path}.voters`, limits),
+    learners: readIds(f[1], `${path}.learners`, limits),
+    votersOutgoing: readIds(f[2], `${path}.votersOutgoing`, limits),
+    learnersNext: readIds(f[3], `${path}.learnersNext`, limits),
+  };
+}
+
+function readSnapshot(value: unknown, path: string, limits: WireLimits): Snapshot {
+  const f = readArray(value, path, 4, 4);
+  return {
+    meta: {
+      index: readUint(f[0], `${path}.index`),
+      term: readUint(f[1], `${path}.term`),
+      confState: readConfState(f[2], `${path}.confState`, limits),
+    },
+    data: readBytes(f[3], `${path}.data`, limits.snapshotBytesMax),
+  };
+}
+
+/** Validates one decoded wire message and builds a fresh Message; throws TRANSPORT_BAD_FRAME. */
+export function messageFromWire(value: unknown, path: string, limits: WireLimits): Message {
+  const f = readArray(value, path, MESSAGE_FIELDS, MESSAGE_FIELDS);
+  const entries = readArray(f[9], `${path}.entries`, limits.entriesPerMessageMax).map((e, i) =>
+    readEntry(e, `${path}.entries[${i}]`),
+  );
+  if (typeof f[7] !== 'boolean') throw fail(`${path}.reject`, 'a boolean');
+  const message: Message = {
+    type: readCode(f[0], `${path}.type`, MESSAGE_TYPE_CODES),
+    from: readString(f[1], `${path}.from`, limits.nodeIdBytesMax),
+    to: readString(f[2], `${path}.to`, limits.nodeIdBytesMax),
+    term: readUint(f[3], `${path}.term`),
+    logTerm: readUint(f[4], `${path}.logTerm`),
+    index: readUint(f[5], `${path}.index`),
+    commit: readUint(f[6], `${path}.commit`),
+    reject: f[7],
+    rejectHint: readUint(f[8], `${path}.rejectHint`),
+    entries,
+    ...(f[10] === null ? {} : { snapshot: readSnapshot(f[10], `${path}.snapshot`, limits) }),
+    ...(f[11] === null ? {} : { context: readBytes(f[11], `${path}.context`, limits.contextBytesMax) }),
+  };
+  return message;
+}

@@ -1,0 +1,73 @@
+import t from 'tap';
+import { decodeSnapshot } from '../../src/store/snapshot.js';
+import type { WatchResponse } from '../../src/store/requests.js';
+import { b, keysOf, kvText, newStore, put, s } from './fixtures/helpers.js';
+import type { StoreStateMachine } from '../../src/store/state-machine.js';
+
+function populate(store: StoreStateMachine): void {
+  store.apply({ type: 'leaseGrant', request: { id: '5', ttl: 30 }, nowMs: 1_000 });
+  store.apply({ type: 'leaseGrant', request: { ttl: 30 }, nowMs: 1_000 });
+  for (let i = 0; i < 20; i++) put(store, `k${i % 4}`, `v${i}`, i % 3 === 0 ? '5' : undefined);
+  store.kv.deleteRange({ key: b('k2') });
+  store.apply({ type: 'compact', request: { revision: 12 } });
+  put(store, 'k\x00\xff', 'binary');
+}
+
+t.test('snapshot and restore give back the same state, bytes and hash', async (t) => {
+  const original = newStore();
+  populate(original);
+  const bytes = original.snapshot();
+  const copy = newStore();
+  copy.restore(bytes);
+  t.same(Buffer.from(copy.snapshot()), Buffer.from(bytes));
+  t.equal(copy.hash(), original.hash());
+  t.equal(copy.revision, original.revision);
+  t.equal(copy.compactRevision, 12);
+  t.same(copy.hashKv(15), original.hashKv(15));
+  t.equal(kvText(copy.range({ key: b('k1'), revision: 12 }).kvs[0]), kvText(original.range({ key: b('k1'), revision: 12 }).kvs[0]));
+  t.same(copy.leaseTimeToLive({ id: '5', keys: true }, 1_000), original.leaseTimeToLive({ id: '5', keys: true }, 1_000));
+  t.same(keysOf(copy.range({ key: b('k'), rangeEnd: b('l') }).kvs), ['k\x00\xff', 'k0', 'k1', 'k3']);
+  // Both continue identically.
+  for (const store of [original, copy]) {
+    store.apply({ type: 'leaseRevoke', request: { id: '5' } });
+    store.apply({ type: 'leaseGrant', request: { ttl: 30 }, nowMs: 2_000 });
+    put(store, 'after', 'x');
+  }
+  t.equal(copy.hash(), original.hash());
+});
+
+t.test('hashes differ when state differs', async (t) => {
+  const one = newStore();
+  const two = newStore();
+  put(one, 'a', '1');
+  put(two, 'a', '2');
+  t.not(one.hash(), two.hash());
+  t.not(one.hashKv().hash, two.hashKv().hash);
+  t.equal(one.hashKv(1).hash, two.hashKv(1).hash, 'equal up to the revision where they agree');
+});
+
+t.test('restoring in place moves watchers onto the new history', async (t) => {
+  const leader = newStore();
+  const follower = newStore();
+  const responses: WatchResponse[] = [];
+  const { watchId } = follower.watch({ key: b('k'), rangeEnd: b('l'), startRevision: 1 }, (response) => {
+    responses.push(response);
+  });
+  follower.watches.resume(watchId);
+  for (let i = 0; i < 5; i++) put(leader, `k${i}`, `${i}`);
+  follower.restore(leader.snapshot());
+  put(follower, 'k9', 'live');
+  const events = responses.flatMap((response) => response.events.map((event) => `${event.kv.modRevision}:${s(event.kv.key)}`));
+  t.same(events, ['2:k0', '3:k1', '4:k2', '5:k3', '6:k4', '7:k9']);
+});
+
+t.test('corrupt snapshots are refused with a coded error', async (t) => {
+  t.throws(() => decodeSnapshot(new Uint8Array([0xc1])), { code: 'STORE_SNAPSHOT_INVALID' });
+  const store = newStore();
+  t.throws(() => store.restore(new Uint8Array(Buffer.from('not msgpack at all'))), { code: 'STORE_SNAPSHOT_INVALID' });
+  const { Packr } = await import('msgpackr');
+  const packr = new Packr({ useRecords: false });
+  const bad = packr.pack({ format: 'raftplane-store/1', revision: 3, compactRevision: 0, entries: [[2, 0, true, b('k'), b(''), 0, 0, '0']], leases: [], leaseIdNext: '1' });
+  t.throws(() => store.restore(bad), { code: 'STORE_SNAPSHOT_INVALID' }, 'a tombstone with nothing before it');
+  t.equal(store.revision, 1, 'a refused snapshot changes nothing');
+});
