@@ -3,6 +3,12 @@ import { Command } from 'commander';
 import { runDemo } from '../sim/sim-demo.js';
 import { runSimCommand } from './sim-command.js';
 
+// A closed pipe (`raftplane sim ... | head`) is a normal way for a reader to stop.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program.name('raftplane').description('A Raft-replicated, highly available control plane in the Kubernetes mould');
 

@@ -5,6 +5,11 @@ export type PeerErrorCode =
   | 'PEER_NO_LEADER'
   /** The request was proposed but not applied before its deadline (etcd: "request timed out"). */
   | 'PEER_TIMEOUT'
+  /**
+   * The leader changed while the request was in flight: it may or may not have been
+   * applied (etcd: "etcdserver: leader changed"). Clients retry idempotent requests.
+   */
+  | 'PEER_LEADER_CHANGED'
   /** Too many requests are waiting; retry later (etcd: "too many requests"). */
   | 'PEER_TOO_MANY_REQUESTS'
   /** The peer is stopping or stopped. */

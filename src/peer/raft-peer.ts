@@ -5,7 +5,7 @@ import { SeededRng, randomSeed } from '../util/rng.js';
 import { RawNode, type RaftStatus } from '../raft/raw-node.js';
 import { MemoryStorage } from '../raft/memory-storage.js';
 import { decodeConfChange, type ConfChange } from '../raft/conf-change.js';
-import type { ConfState, Entry, Ready, Snapshot } from '../raft/types.js';
+import type { ConfState, Entry, Message, Ready, Snapshot } from '../raft/types.js';
 import type { DurableState, DurableUpdate } from '../storage/index.js';
 import { PeerError } from './errors.js';
 import { MemberDirectory, parseMemberInfo, type MemberInfo } from './member-directory.js';
@@ -65,6 +65,16 @@ export class RaftPeer {
   private readonly tickHooks: Array<(status: RaftStatus) => void> = [];
   private readonly applyHooks: Array<(index: number) => void> = [];
   private fatalError: Error | undefined;
+  /**
+   * Set when this peer started on an empty data dir. Until it has caught up with a
+   * leader it cannot know what it voted for or acknowledged before (if its disk was
+   * replaced), so it grants no votes to candidates whose log goes past genesis.
+   */
+  private catchingUp = false;
+  private leaderCommitSeen = 0;
+  /** Proposals handed to the core under the current leader; ambiguous if the leader changes. */
+  private inFlight = new Set<number>();
+  private knownLeader = '';
 
   constructor(options: PeerOptions, initialMembers: readonly MemberInfo[]) {
     this.opts = options;
@@ -93,6 +103,7 @@ export class RaftPeer {
 
   private async recover(durable: DurableState): Promise<void> {
     const fresh = durable.snapshot === null && durable.entries.length === 0 && durable.hardState.term === 0;
+    this.catchingUp = fresh;
     if (fresh && this.opts.join !== true) {
       const voters = [...this.opts.initialVoters].sort();
       const genesis = this.wrapSnapshot(new Uint8Array(0));
@@ -223,12 +234,21 @@ export class RaftPeer {
     const ticks = this.ticksDue;
     this.ticksDue = 0;
     for (let i = 0; i < ticks; i++) this.tickOnce();
-    for (const m of this.opts.transport.receive()) this.node.step(m);
+    for (const m of this.opts.transport.receive()) {
+      if (this.catchingUp && !this.admitWhileCatchingUp(m)) continue;
+      this.node.step(m);
+    }
     const commands = this.inbox;
     this.inbox = [];
     for (const command of commands) this.execute(command);
     while (this.node.hasReady() && this.state === 'running') await this.handleReady(this.node.ready());
     await this.maybeSnapshot();
+  }
+
+  private admitWhileCatchingUp(m: Message): boolean {
+    if (m.type === 'append') this.leaderCommitSeen = Math.max(this.leaderCommitSeen, m.commit);
+    if (m.type === 'snapshot' && m.snapshot !== undefined) this.leaderCommitSeen = Math.max(this.leaderCommitSeen, m.snapshot.meta.index);
+    return !((m.type === 'vote' || m.type === 'pre-vote') && m.index > 1);
   }
 
   private tickOnce(): void {
@@ -237,6 +257,7 @@ export class RaftPeer {
     this.proposals.expire(now);
     this.confWaiters.expire(now);
     this.reads.expire(now);
+    if (this.inFlight.size > this.proposals.size) for (const seq of this.inFlight) if (!this.proposals.has(seq)) this.inFlight.delete(seq);
     for (const [ctx, batch] of this.readBatches) {
       if (!this.reads.has(ctx)) this.readBatches.delete(ctx);
       else if (batch.index === undefined && now - batch.issuedAtMs > this.opts.tickMs * this.opts.electionTicks) {
@@ -257,7 +278,10 @@ export class RaftPeer {
     try {
       switch (command.kind) {
         case 'propose':
-          if (this.proposals.has(command.seq)) this.node.propose(command.data);
+          if (this.proposals.has(command.seq)) {
+            this.node.propose(command.data);
+            this.inFlight.add(command.seq);
+          }
           return;
         case 'conf':
           if (this.confWaiters.has(command.key)) this.node.proposeConfChange(command.change);
@@ -294,6 +318,7 @@ export class RaftPeer {
   }
 
   private async handleReady(rd: Ready): Promise<void> {
+    if (rd.softState !== undefined && rd.softState.leader !== this.knownLeader) this.leaderChanged(rd.softState.leader);
     await this.persist(rd);
     if (rd.snapshot !== undefined) this.storage.applySnapshot(rd.snapshot);
     this.storage.append(rd.entries);
@@ -307,6 +332,10 @@ export class RaftPeer {
     }
     this.node.advance(rd);
     this.releaseReads();
+    if (this.catchingUp && this.leaderCommitSeen > 0 && this.applied >= this.leaderCommitSeen) {
+      this.catchingUp = false;
+      this.opts.logger.info({ applied: this.applied }, 'caught up with the leader; voting enabled');
+    }
     if (rd.committedEntries.length > 0) for (const hook of this.applyHooks) hook(this.applied);
   }
 
@@ -346,9 +375,25 @@ export class RaftPeer {
     } else if (entry.data.byteLength > 0) {
       const proposal = decodeProposal(entry.data);
       const result = this.opts.stateMachine.apply(proposal.command, entry.index);
-      if (proposal.origin === this.origin) this.proposals.resolve(proposal.seq, result);
+      if (proposal.origin === this.origin) {
+        this.proposals.resolve(proposal.seq, result);
+        this.inFlight.delete(proposal.seq);
+      }
     }
     this.applied = entry.index;
+  }
+
+  /**
+   * Proposals forwarded to the old leader may be lost or may still commit: fail them
+   * fast with an ambiguous error instead of letting clients wait for the deadline.
+   */
+  private leaderChanged(leader: string): void {
+    const previous = this.knownLeader;
+    this.knownLeader = leader;
+    if (previous === '') return;
+    const error = new PeerError('PEER_LEADER_CHANGED', 'etcdserver: leader changed');
+    for (const seq of this.inFlight) this.proposals.reject(seq, error);
+    this.inFlight.clear();
   }
 
   private releaseReads(): void {

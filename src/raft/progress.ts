@@ -70,6 +70,18 @@ export class Progress {
     return updated;
   }
 
+  /**
+   * The follower answered with a log that ends before what it had acknowledged:
+   * its disk was replaced and it restarted empty. Forget the old match (commit
+   * never moves back, so this only delays future commits) and probe from its
+   * hint, which reaches a snapshot if that part of our log is compacted.
+   */
+  resetAfterLostLog(hint: number): void {
+    this.resetState('probe');
+    this.match = hint;
+    this.next = hint + 1;
+  }
+
   /** Pipelining: assume the append just sent will succeed. */
   optimisticUpdate(lastSentIndex: number): void {
     this.next = lastSentIndex + 1;

@@ -89,6 +89,12 @@ function releasePendingReads(r: Raft): void {
 
 function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
   pr.recentActive = true;
+  if (m.reject && pr.state !== 'snapshot' && m.index >= pr.match && m.rejectHint < pr.match) {
+    // A follower never rejects below what it acknowledged unless it lost its log.
+    pr.resetAfterLostLog(m.rejectHint);
+    sendAppend(r, m.from);
+    return;
+  }
   if (m.reject) {
     // Fast backtracking: jump to the follower's hint, adjusted to our own log.
     const next = m.logTerm > 0 ? r.log.findConflictByTerm(m.rejectHint, m.logTerm).index : m.rejectHint;

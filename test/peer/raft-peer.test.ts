@@ -26,7 +26,7 @@ class ListMachine implements ReplicatedStateMachine {
 const ids = ['p1', 'p2', 'p3'];
 const members = ids.map((id) => ({ id, peerUrl: `ws://127.0.0.1:1/${id}`, clientUrl: `http://127.0.0.1:1/${id}` }));
 
-async function cluster(options: { snapshotEveryEntries?: number } = {}) {
+async function cluster(options: { snapshotEveryEntries?: number; compactionMarginEntries?: number } = {}) {
   const net = new MemoryNetwork();
   const disks = new Map(ids.map((id) => [id, new MemoryDisk()]));
   const machines = new Map<string, ListMachine>();
@@ -65,9 +65,25 @@ async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
   }
 }
 
+/** What a client does: retry a write whose outcome the peer could not know (leader changed). */
+async function write(peer: RaftPeer, value: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await peer.propose(value);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'PEER_LEADER_CHANGED') throw error;
+    }
+  }
+  throw new Error(`write ${value} kept failing`);
+}
+
 t.test('peers elect a leader, replicate proposals and serve read barriers', async (t) => {
   const c = await cluster();
+  // The peers' tick timers are unref'd and memory links hold no sockets: keep the process alive.
+  const keepAlive = setInterval(() => undefined, 1000);
   t.teardown(async () => {
+    clearInterval(keepAlive);
     for (const p of c.peers.values()) await p.stop();
   });
   await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
@@ -78,19 +94,22 @@ t.test('peers elect a leader, replicate proposals and serve read barriers', asyn
 });
 
 t.test('a restarted peer recovers its log from disk; a new one catches up by snapshot', async (t) => {
-  const c = await cluster({ snapshotEveryEntries: 20 });
+  const c = await cluster({ snapshotEveryEntries: 20, compactionMarginEntries: 5 });
+  // The peers' tick timers are unref'd and memory links hold no sockets: keep the process alive.
+  const keepAlive = setInterval(() => undefined, 1000);
   t.teardown(async () => {
+    clearInterval(keepAlive);
     for (const p of c.peers.values()) await p.stop();
   });
   await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
-  for (let i = 0; i < 50; i++) await c.peers.get('p1')!.propose(`v${i}`);
+  for (let i = 0; i < 50; i++) await write(c.peers.get('p1')!, `v${i}`);
   await c.peers.get('p3')!.stop();
   c.disks.set('p3', new MemoryDisk()); // p3 loses its disk entirely
-  for (let i = 50; i < 60; i++) await c.peers.get('p1')!.propose(`v${i}`);
+  for (let i = 50; i < 60; i++) await write(c.peers.get('p1')!, `v${i}`);
   const p3 = await c.start('p3');
-  t.ok(p3);
-  await waitFor(() => c.machines.get('p3')!.items.length === 60);
+  await waitFor(() => c.machines.get('p3')!.items.length === c.machines.get('p1')!.items.length);
   t.same(c.machines.get('p3')!.items, c.machines.get('p1')!.items, 'p3 rebuilt the same state');
+  t.ok(p3.status().snapshotIndex >= 40, 'p3 was caught up by a snapshot, not from the log');
   // p2 restarts from its own disk
   await c.peers.get('p2')!.stop();
   await c.start('p2');
