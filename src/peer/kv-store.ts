@@ -75,7 +75,7 @@ export interface ClusterHeader {
   readonly raftTerm: number;
 }
 
-export type WithHeader<T extends { header?: unknown }> = Omit<T, 'header'> & { readonly header: ClusterHeader };
+export type WithHeader<T extends object> = Omit<T, 'header'> & { readonly header: ClusterHeader };
 
 export interface WatchHandle {
   readonly watchId: number;
