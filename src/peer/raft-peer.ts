@@ -364,14 +364,27 @@ export class RaftPeer {
     if (entry.index <= this.applied) return;
     if (entry.type === 'conf-change') {
       const change = decodeConfChange(entry.data);
-      this.confState = this.node.applyConfChange(change);
+      const key = JSON.stringify(change.changes);
+      try {
+        this.confState = this.node.applyConfChange(change);
+      } catch (error) {
+        // Committed but invalid against the configuration it lands on (e.g. two
+        // racing changes): every peer skips it alike, as the core refuses it alike.
+        if (!isRaftplaneError(error, 'RAFT_BAD_CONF_CHANGE')) throw error;
+        this.applied = entry.index;
+        this.confWaiters.reject(key, new PeerError('PEER_BAD_MEMBERSHIP', `etcdserver: ${error.message}`));
+        return;
+      }
       for (const single of change.changes) {
-        if (single.type === 'remove-node') this.members.delete(single.nodeId);
+        if (single.type === 'remove-node') {
+          this.members.delete(single.nodeId);
+          this.removeTransportPeer(single.nodeId);
+        }
         const info = parseMemberInfo(single.context);
         if (info !== undefined) this.members.set(info);
       }
       this.syncTransportPeers();
-      this.confWaiters.resolve(JSON.stringify(change.changes), this.confState);
+      this.confWaiters.resolve(key, this.confState);
     } else if (entry.data.byteLength > 0) {
       const proposal = decodeProposal(entry.data);
       const result = this.opts.stateMachine.apply(proposal.command, entry.index);
@@ -455,6 +468,12 @@ export class RaftPeer {
       const url = new URL(m.peerUrl);
       transport.setPeerAddress(m.id, { host: url.hostname, port: Number(url.port) });
     }
+  }
+
+  private removeTransportPeer(id: string): void {
+    if (id === this.opts.id) return;
+    const transport = this.opts.transport as { removePeer?: (id: string) => void };
+    transport.removePeer?.(id);
   }
 
   private enqueue(command: LocalCommand): void {

@@ -1,0 +1,29 @@
+import { StoreStateMachine, decodeOp, type ApplyResult } from '../store/index.js';
+import type { ReplicatedStateMachine } from './state-machine.js';
+
+/**
+ * The MVCC store as the peer replicates it: a committed entry's command is an
+ * encoded StoreOp; its result (an ApplyResult) goes back to the proposer.
+ */
+export class StoreMachine implements ReplicatedStateMachine {
+  /** Called after every applied op with its Raft index (e.g. to wake read waiters). */
+  onApply: ((index: number) => void) | undefined;
+
+  constructor(readonly store: StoreStateMachine) {}
+
+  apply(command: unknown, index: number): ApplyResult {
+    const bytes = command instanceof Uint8Array ? command : new Uint8Array(0);
+    const result = this.store.apply(decodeOp(bytes));
+    this.onApply?.(index);
+    return result;
+  }
+
+  snapshot(): Uint8Array {
+    return this.store.snapshot();
+  }
+
+  /** Empty bytes (the genesis snapshot) mean a new, empty store. */
+  restore(image: Uint8Array): void {
+    this.store.restore(image.byteLength > 0 ? image : new StoreStateMachine().snapshot());
+  }
+}

@@ -1,0 +1,71 @@
+import t from 'tap';
+import { KvCluster, bytes, text, waitFor } from './fixtures/kv-cluster.js';
+import type { WatchResponse } from '../../src/store/index.js';
+
+t.test('writes through a follower are readable linearizably on every peer', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  const follower = c.follower();
+  const put = await follower.kv.put({ key: bytes('a'), value: bytes('1') });
+  t.ok(put.header.revision >= 2, 'a write gets a new revision');
+  t.equal(put.header.memberId, follower.kv.memberId, 'the header names the member that answered');
+  for (const id of c.ids) {
+    const got = await c.node(id).kv.range({ key: bytes('a') });
+    t.equal(text(got.kvs[0]?.value), '1', `linearizable read on ${id}`);
+    t.equal(got.header.revision, put.header.revision, `${id} is at the write's revision`);
+  }
+  const txn = await c.node('p3').kv.txn({
+    compare: [{ key: bytes('a'), target: 'VALUE', result: 'EQUAL', value: bytes('1') }],
+    success: [{ requestPut: { key: bytes('a'), value: bytes('2') } }],
+    failure: [],
+  });
+  t.ok(txn.succeeded, 'the txn compare saw the committed value');
+  const readOnly = await c.node('p2').kv.txn({ compare: [], success: [{ requestRange: { key: bytes('a') } }] });
+  t.equal(readOnly.header.revision, txn.header.revision, 'a read-only txn makes no revision');
+  await t.rejects(follower.kv.range({ key: bytes('a'), revision: 999 }), { code: 'STORE_FUTURE_REVISION' }, 'a future revision is refused');
+});
+
+t.test('watches on a follower see writes made through another peer, in order', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  const seen: WatchResponse[] = [];
+  const watcher = c.follower().kv.watch({ key: bytes('w/'), rangeEnd: bytes('w0') }, (r) => void seen.push(r));
+  watcher.start();
+  const leader = c.leader()!;
+  for (let i = 0; i < 5; i++) await leader.kv.put({ key: bytes(`w/${i}`), value: bytes(`${i}`) });
+  await waitFor(() => seen.flatMap((r) => r.events).length === 5);
+  const keys = seen.flatMap((r) => r.events.map((e) => text(e.kv.key)));
+  t.same(keys, ['w/0', 'w/1', 'w/2', 'w/3', 'w/4']);
+  watcher.cancel();
+});
+
+t.test('the leader expires leases and every peer deletes the attached keys at one revision', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  const grant = await c.follower().kv.leaseGrant({ ttl: 1 });
+  await c.follower().kv.put({ key: bytes('leased'), value: bytes('x'), lease: grant.id });
+  const ttl = await c.node('p1').kv.leaseTimeToLive({ id: grant.id, keys: true });
+  t.equal(ttl.keys.length, 1, 'the key is attached');
+  await waitFor(() => [...c.nodes.values()].every((n) => n.store.range({ key: bytes('leased') }).kvs.length === 0), 5000);
+  const revisions = new Set([...c.nodes.values()].map((n) => n.store.revision));
+  t.equal(revisions.size, 1, 'every peer deleted the key at the same revision');
+  const gone = await c.node('p2').kv.leaseTimeToLive({ id: grant.id });
+  t.equal(gone.ttl, -1, 'an expired lease reports ttl -1');
+});
+
+t.test('membership: add a learner, it catches up, promote it, remove a member', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  for (let i = 0; i < 10; i++) await c.leader()!.kv.put({ key: bytes(`k${i}`), value: bytes('v') });
+  const added = await c.follower().kv.memberAdd({ peerURLs: ['ws://127.0.0.1:1/p4'], name: 'p4', isLearner: true });
+  t.equal(added.member.isLearner, true);
+  await t.rejects(c.leader()!.kv.memberPromote({ id: 'p4' }), { code: 'PEER_BAD_MEMBERSHIP' }, 'a learner that has not caught up cannot be promoted');
+  const p4 = await c.startNode('p4', { join: true });
+  await waitFor(() => p4.store.range({ key: bytes('k9') }).kvs.length === 1);
+  await waitFor(() => (c.leader()!.peer.status().progress?.['p4']?.match ?? 0) >= c.leader()!.peer.status().commit);
+  const promoted = await c.leader()!.kv.memberPromote({ id: p4.kv.memberId });
+  t.same(promoted.members.map((m) => [m.name, m.isLearner]), [['p1', false], ['p2', false], ['p3', false], ['p4', false]]);
+  const removed = await c.leader()!.kv.memberRemove({ id: 'p2' === c.leader()!.peer.id ? 'p3' : 'p2' });
+  t.equal(removed.members.length, 3, 'one member removed');
+  await t.rejects(c.leader()!.kv.memberRemove({ id: 'nope' }), { message: 'etcdserver: member not found' });
+});
