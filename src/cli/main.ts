@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { runDemo } from '../sim/sim-demo.js';
 import { runSimCommand } from './sim-command.js';
+import { registerLoadBalancerCommands } from './loadbalancer-commands.js';
 
 // A closed pipe (`raftplane sim ... | head`) is a normal way for a reader to stop.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -41,5 +42,7 @@ program
       signal: controller.signal,
     });
   });
+
+registerLoadBalancerCommands(program);
 
 await program.parseAsync(process.argv);
