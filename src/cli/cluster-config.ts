@@ -18,10 +18,30 @@ export interface ClusterConfig {
   readonly dataDir: string;
   readonly peers: readonly PeerSpec[];
   readonly loadBalancer: { readonly host: string; readonly port: number };
-  readonly raft: { readonly heartbeatMs: number; readonly electionTimeoutMs: number };
+  readonly raft: RaftSettings;
+  /**
+   * Where the shared peer-link secret comes from. Peers on one machine share
+   * <dataDir>/cluster-secret (created on first start); peers on separate hosts name a
+   * file (`secretFile`, relative to the config file) or give the secret inline (`secret`).
+   */
+  readonly secret: SecretSource;
   /** Where the file was read from. */
   readonly file: string;
 }
+
+export interface RaftSettings {
+  readonly heartbeatMs: number;
+  readonly electionTimeoutMs: number;
+  /** Snapshot and compact the log after this many applied entries (peer default when absent). */
+  readonly snapshotEveryEntries?: number;
+  /** Entries kept behind a snapshot for slightly slow followers (peer default when absent). */
+  readonly compactionMarginEntries?: number;
+}
+
+export type SecretSource =
+  | { readonly kind: 'data-dir' }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'inline'; readonly value: string };
 
 const PEER_ID = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -60,15 +80,56 @@ export function validateClusterConfig(doc: unknown, file: string, dataDirOverrid
   const heartbeatMs = positive(raftRaw['heartbeatMs'] ?? 50, file, 'raft.heartbeatMs');
   const electionTimeoutMs = positive(raftRaw['electionTimeoutMs'] ?? 500, file, 'raft.electionTimeoutMs');
   if (electionTimeoutMs < 3 * heartbeatMs) throw invalid(file, 'raft.electionTimeoutMs must be at least 3 × heartbeatMs');
+  const snapshotEveryEntries = optionalCount(raftRaw['snapshotEveryEntries'], file, 'raft.snapshotEveryEntries');
+  const compactionMarginEntries = optionalCount(raftRaw['compactionMarginEntries'], file, 'raft.compactionMarginEntries');
   const dataDirRaw = dataDirOverride ?? (typeof root['dataDir'] === 'string' ? root['dataDir'] : `./data/${name}`);
   return {
     name,
     dataDir: path.resolve(dataDirRaw),
     peers,
     loadBalancer: { host: str(lbRaw['host'], file, 'loadBalancer.host'), port: port(lbRaw['port'], file, 'loadBalancer.port') },
-    raft: { heartbeatMs, electionTimeoutMs },
+    raft: {
+      heartbeatMs,
+      electionTimeoutMs,
+      ...(snapshotEveryEntries !== undefined ? { snapshotEveryEntries } : {}),
+      ...(compactionMarginEntries !== undefined ? { compactionMarginEntries } : {}),
+    },
+    secret: secretSource(root, file),
     file,
   };
+}
+
+function secretSource(root: Record<string, unknown>, file: string): SecretSource {
+  if (root['secret'] !== undefined && root['secretFile'] !== undefined) throw invalid(file, 'give either secret or secretFile, not both');
+  if (root['secret'] !== undefined) {
+    const value = str(root['secret'], file, 'secret');
+    if (Buffer.byteLength(value.trim()) < 16) throw invalid(file, 'secret: must be at least 16 bytes');
+    return { kind: 'inline', value };
+  }
+  if (root['secretFile'] !== undefined) {
+    return { kind: 'file', path: path.resolve(path.dirname(path.resolve(file)), str(root['secretFile'], file, 'secretFile')) };
+  }
+  return { kind: 'data-dir' };
+}
+
+/** The URL a peer's client API listens on. */
+export function apiUrlOf(peer: PeerSpec): string {
+  return `http://${hostForUrl(peer.host)}:${peer.apiPort}`;
+}
+
+/** The URL of a peer's link listener. */
+export function peerUrlOf(peer: PeerSpec): string {
+  return `ws://${hostForUrl(peer.host)}:${peer.peerPort}`;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+function optionalCount(v: unknown, file: string, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw invalid(file, `${what}: must be a positive integer`);
+  return v;
 }
 
 function invalid(file: string, message: string): RaftplaneError<ConfigErrorCode> {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { runDemo } from '../sim/sim-demo.js';
 import { runSimCommand } from './sim-command.js';
+import { registerClusterCommands } from './cluster-commands.js';
 import { registerLoadBalancerCommands } from './loadbalancer-commands.js';
 
 // A closed pipe (`raftplane sim ... | head`) is a normal way for a reader to stop.
@@ -44,5 +45,7 @@ program
   });
 
 registerLoadBalancerCommands(program);
+
+registerClusterCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,54 @@
+import { isRaftplaneError } from '../util/errors.js';
+import { CliError } from './cli-error.js';
+import { createLogger } from '../util/logger.js';
+import { apiUrlOf, loadClusterConfig, peerUrlOf } from './cluster-config.js';
+import { startPeerApi } from './peer-api.js';
+import { startPeerRuntime } from './peer-runtime.js';
+import { stopSignal } from './stop-signal.js';
+
+export interface PeerCommandOptions {
+  readonly config: string;
+  readonly id: string;
+  readonly dataDir?: string;
+  readonly initialClusterState: string;
+}
+
+/** Exit code of a peer that stopped because its disk failed (distinct from usage errors). */
+export const EXIT_DISK_FAILED = 3;
+
+/**
+ * `raftplane peer`: one peer process. Logs (JSON) go to stderr; stdout gets one line
+ * once the peer serves. SIGINT/SIGTERM hand off leadership, then stop cleanly (exit 0).
+ */
+export async function runPeerCommand(options: PeerCommandOptions, write: (line: string) => void): Promise<number> {
+  const state = options.initialClusterState;
+  if (state !== 'new' && state !== 'existing') throw new CliError('CLI_USAGE', `--initial-cluster-state must be "new" or "existing", not "${state}"`);
+  const config = loadClusterConfig(options.config, options.dataDir);
+  const logger = createLogger({ peer: options.id, cluster: config.name });
+  const stop = stopSignal();
+  let fatal: ((error: Error) => void) | undefined;
+  const failed = new Promise<Error>((resolve) => (fatal = resolve));
+  const runtime = await startPeerRuntime({ config, id: options.id, initialClusterState: state, logger, onFatal: (error) => fatal?.(error) });
+  let api;
+  try {
+    api = await startPeerApi(runtime, logger);
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  write(`peer ${options.id} serving api ${apiUrlOf(runtime.spec)} peer ${peerUrlOf(runtime.spec)}`);
+
+  const outcome = await Promise.race([stop, failed]);
+  if (outcome instanceof Error) {
+    const disk = isRaftplaneError(outcome, 'PEER_DISK_FAILED');
+    logger.fatal({ err: outcome }, 'peer stopped on a fatal error');
+    process.stderr.write(`raftplane peer ${options.id}: fatal: ${outcome.message}\n`);
+    await api.close().catch(() => undefined);
+    return disk ? EXIT_DISK_FAILED : 1;
+  }
+  logger.info({ signal: outcome }, 'stopping');
+  await runtime.stop(); // hands off leadership while the API still answers, then stops raft
+  await api.close();
+  logger.info('stopped');
+  return 0;
+}
