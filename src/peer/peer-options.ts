@@ -27,6 +27,8 @@ export interface PeerOptions {
   readonly maxPendingProposals?: number;
   readonly maxPendingReads?: number;
   readonly seed?: number;
+  /** Called with the duration of every synced write of the Ready loop (metrics). */
+  readonly observeFsyncMs?: (ms: number) => void;
   /** Called once if the peer stops on a fatal error (a failed fsync). */
   readonly onFatal?: (error: Error) => void;
 }

@@ -353,8 +353,10 @@ export class RaftPeer {
       hardState: rd.hardState ?? this.storage.initialState().hardState,
     };
     this.deferredHardState = false;
+    const startedMs = this.nowMs();
     try {
       await this.opts.durableLog.save(update);
+      this.opts.observeFsyncMs?.(this.nowMs() - startedMs);
     } catch (error) {
       throw new PeerError('PEER_DISK_FAILED', `disk write failed, stopping: ${(error as Error).message}`, { cause: (error as Error).message });
     }
