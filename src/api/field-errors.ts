@@ -45,25 +45,31 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueTypeInvalid: 'Invalid value',
 };
 
-/** How Go's %#v-ish printing in field.Error shows a bad value: strings quoted, numbers bare. */
+/**
+ * How field.Error prints a bad value: strings quoted (%q), numbers and booleans bare (%v),
+ * null as "null"; string lists in Go syntax; other structures as JSON (Go would print %#v).
+ */
 export function formatBadValue(value: unknown): string {
+  if (value === null || value === undefined) return '"null"';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    return `[]string{${value.map((item) => JSON.stringify(item)).join(', ')}}`;
+  }
   return JSON.stringify(value);
 }
+
+const VALUE_HIDDEN: ReadonlySet<FieldErrorType> = new Set<FieldErrorType>([
+  'FieldValueRequired',
+  'FieldValueForbidden',
+  'FieldValueTooLong',
+  'InternalError',
+]);
 
 /** field.Error.ErrorBody(): the cause message without the field path. */
 export function errorBody(error: FieldError): string {
   let body = TYPE_TEXT[error.type];
-  const valueShown =
-    error.badValue !== OMIT_VALUE &&
-    (error.type === 'FieldValueInvalid' ||
-      error.type === 'FieldValueTypeInvalid' ||
-      error.type === 'FieldValueNotSupported' ||
-      error.type === 'FieldValueDuplicate' ||
-      error.type === 'FieldValueNotFound');
-  if (valueShown) body += `: ${formatBadValue(error.badValue)}`;
+  if (!VALUE_HIDDEN.has(error.type) && error.badValue !== OMIT_VALUE) body += `: ${formatBadValue(error.badValue)}`;
   if (error.detail.length > 0) body += `: ${error.detail}`;
   return body;
 }
@@ -98,9 +104,9 @@ export const forbidden = (field: string, detail = ''): FieldError => make('Field
 export const duplicate = (field: string, value: unknown): FieldError => make('FieldValueDuplicate', field, value, '');
 export const notFound = (field: string, value: unknown): FieldError => make('FieldValueNotFound', field, value, '');
 export const tooLong = (field: string, lengthMax: number): FieldError =>
-  make('FieldValueTooLong', field, OMIT_VALUE, `may not be more than ${lengthMax} bytes`);
+  make('FieldValueTooLong', field, OMIT_VALUE, `may not be more than ${lengthMax} ${lengthMax === 1 ? 'byte' : 'bytes'}`);
 export const tooMany = (field: string, actual: number, countMax: number): FieldError =>
-  make('FieldValueTooMany', field, OMIT_VALUE, `must have at most ${countMax} items`);
+  make('FieldValueTooMany', field, actual, `must have at most ${countMax} ${countMax === 1 ? 'item' : 'items'}`);
 export const typeInvalid = (field: string, value: unknown, detail: string): FieldError =>
   make('FieldValueTypeInvalid', field, value, detail);
 
