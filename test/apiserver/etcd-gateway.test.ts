@@ -119,7 +119,7 @@ t.test('one peer: the etcd gateway over a real peer', async (t) => {
     t.match(metrics, /raftplane_server_proposal_duration_seconds_bucket/);
     const other = await fetch(`${url}/api/v1/pods`);
     t.equal(other.status, 404);
-    t.equal((await other.json()).code, 5);
+    t.equal(((await other.json()) as { code: number }).code, 5);
   });
 
   t.test('maintenance status and member list', async (t) => {

@@ -51,9 +51,10 @@ function decodeRequestOp(fields: JsonFields): RequestOp {
   throw badRequest('etcdserver: key not found');
 }
 
-export function txnResponseOut(response: TxnResponse | WithHeader<TxnResponse>): JsonObject {
+export function txnResponseOut(response: TxnResponse | WithHeader<TxnResponse>, nested = false): JsonObject {
   return definedOnly({
-    header: headerOut(response.header),
+    // etcd never fills a nested txn's own header (its sub-responses have theirs): it prints {}.
+    header: nested ? {} : headerOut(response.header),
     succeeded: boolOut(response.succeeded),
     responses: listOut(response.responses, responseOpOut),
   });
@@ -63,5 +64,5 @@ function responseOpOut(op: ResponseOp): JsonObject {
   if ('responseRange' in op) return { response_range: rangeResponseOut(op.responseRange) };
   if ('responsePut' in op) return { response_put: putResponseOut(op.responsePut) };
   if ('responseDeleteRange' in op) return { response_delete_range: deleteRangeResponseOut(op.responseDeleteRange) };
-  return { response_txn: txnResponseOut(op.responseTxn) };
+  return { response_txn: txnResponseOut(op.responseTxn, true) };
 }
