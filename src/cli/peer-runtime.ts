@@ -14,6 +14,8 @@ import { resolveClusterSecret } from './cluster-secret-source.js';
 import { handOffLeadership } from './leadership-handoff.js';
 import { TimedDurableLog } from './timed-durable-log.js';
 
+const RECONNECT_MAX_MS = 1_000;
+
 export interface PeerRuntimeOptions {
   readonly config: ClusterConfig;
   readonly id: string;
@@ -63,6 +65,8 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
     peers: Object.fromEntries(config.peers.map((p) => [p.id, { host: p.host, port: p.peerPort }])),
     logger,
     clock,
+    // A restarted peer should be reached again within about a second, not the default 5 s.
+    limits: { reconnectMaxMs: RECONNECT_MAX_MS },
   });
   // Gauges read the KV only when scraped, after it exists.
   let kvRef: ReplicatedKv | undefined;

@@ -1,0 +1,40 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import t from 'tap';
+import { ProcessCluster, waitFor } from './fixtures/process-cluster.js';
+import { findLeader, get, getPrefix, put, status } from './fixtures/etcd-json.js';
+
+/**
+ * Raft §7 (log compaction, InstallSnapshot): a peer that lost its whole data dir
+ * rejoins with --initial-cluster-state existing. The others have compacted their logs
+ * (raft.snapshotEveryEntries: 20), so the entries it lacks no longer exist as a log:
+ * it can only catch up from a snapshot.
+ */
+t.test('a wiped peer rejoins with --initial-cluster-state existing and catches up by snapshot', async (t) => {
+  const cluster = await ProcessCluster.start(3, { snapshotEveryEntries: 20, compactionMarginEntries: 5 });
+  t.teardown(() => cluster.close());
+  const leader = await waitFor('a leader', () => findLeader(cluster.setup.peers), 10_000);
+  const victim = cluster.setup.peers.find((p) => p.id !== leader.peer.id);
+  if (victim === undefined) throw new Error('no follower');
+  let acked = 0;
+  for (let i = 0; i < 40; i++) if (await put(leader.peer.api, `snap/${i}`, `before-${i}`)) acked++;
+  t.equal(acked, 40, 'the first 40 writes are acknowledged');
+
+  await cluster.kill9(victim.id);
+  await rm(join(cluster.setup.dataDir, victim.id), { recursive: true, force: true });
+  for (let i = 40; i < 70; i++) if (await put(leader.peer.api, `snap/${i}`, `after-${i}`)) acked++;
+  t.equal(acked, 70, 'the next 30, with one peer down, too');
+  const leaderLog = await readFile(join(cluster.setup.dir, `${leader.peer.id}.log`), 'utf8');
+  t.match(leaderLog, /snapshot taken, log compacted/, 'the leader compacted its log, so only a snapshot can bring the victim back');
+
+  await cluster.startPeer(victim.id, 'existing');
+  const leaderApplied = (await status(leader.peer.api))?.appliedIndex ?? Infinity;
+  await waitFor(`${victim.id} to catch up`, async () => ((await status(victim.api))?.appliedIndex ?? 0) >= leaderApplied ? true : undefined, 15_000);
+  const seen = await getPrefix(victim.api, 'snap/');
+  t.equal(seen.size, 70, `${victim.id} holds all 70 keys`);
+  t.equal(seen.get('snap/0'), 'before-0');
+  t.equal(seen.get('snap/69'), 'after-69');
+  // It is a full member again: it takes writes and serves linearizable reads.
+  t.ok(await put(victim.api, 'snap/new', 'x'), 'a write through the rejoined peer is acknowledged');
+  t.equal(await get(victim.api, 'snap/new'), 'x');
+});
