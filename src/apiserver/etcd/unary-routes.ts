@@ -1,3 +1,4 @@
+import { PeerError } from '../../peer/errors.js';
 import type { KvStore } from '../../peer/kv-store.js';
 import { isStoreError } from '../../store/index.js';
 import {
@@ -45,6 +46,18 @@ const leaseTimeToLive: UnaryMethod = async (store, fields) =>
   leaseTimeToLiveResponseOut(await store.leaseTimeToLive(decodeLeaseTimeToLiveRequest(fields)));
 const leaseLeases: UnaryMethod = async (store) => leaseLeasesResponseOut(await store.leaseLeases());
 
+/** etcd's MoveLeader calls any target that is not a voting member a bad transferee, unknown ids included. */
+const moveLeader: UnaryMethod = async (store, fields) => {
+  try {
+    return headerOnly(await store.moveLeader(decodeMoveLeaderRequest(fields)));
+  } catch (error) {
+    if (error instanceof PeerError && error.message === 'etcdserver: member not found') {
+      throw new PeerError('PEER_BAD_MEMBERSHIP', 'etcdserver: bad leader transferee');
+    }
+    throw error;
+  }
+};
+
 /**
  * The unary paths etcd 3.4/3.5 register on the gateway (POST only). Lease paths exist
  * twice because etcd 3.4 added /v3/lease/* and kept the older /v3/kv/lease/* spellings.
@@ -63,7 +76,7 @@ export const UNARY_ROUTES: ReadonlyMap<string, UnaryMethod> = new Map<string, Un
   ['/v3/lease/leases', leaseLeases],
   ['/v3/kv/lease/leases', leaseLeases],
   ['/v3/maintenance/status', async (store) => statusResponseOut(store.status())],
-  ['/v3/maintenance/transfer-leadership', async (store, fields) => headerOnly(await store.moveLeader(decodeMoveLeaderRequest(fields)))],
+  ['/v3/maintenance/transfer-leadership', moveLeader],
   [
     '/v3/cluster/member/list',
     async (store, fields) => membersResponseOut(await store.memberList({ serializable: fields.bool('linearizable') !== true })),
