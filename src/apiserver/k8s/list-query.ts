@@ -1,0 +1,97 @@
+import { isApiModelError } from '../../api/errors.js';
+import type { KindDeclaration } from '../../api/kind.js';
+import type { KubeObject } from '../../api/object.js';
+import { FieldSelector } from '../../api/selectors/field-selector.js';
+import { LabelSelector } from '../../api/selectors/label-selector.js';
+import { badRequest, expired, CONTINUE_EXPIRED_MESSAGE } from './api-errors.js';
+
+/** metav1.ListOptions as read from the query string of a list or watch. */
+export interface ListQuery {
+  readonly filter?: (obj: KubeObject) => boolean;
+  readonly limit: number;
+  readonly continueToken?: ContinueToken;
+  /** '' when unset. */
+  readonly resourceVersion: string;
+  readonly resourceVersionMatch: string;
+  readonly timeoutSeconds?: number;
+  readonly allowWatchBookmarks: boolean;
+  readonly sendInitialEvents: boolean;
+}
+
+export interface ContinueToken {
+  readonly revision: number;
+  /** The storage key to continue from. */
+  readonly startKey: string;
+}
+
+function parseInteger(name: string, raw: string | null): number | undefined {
+  if (raw === null || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw)) throw badRequest(`invalid value for ${name}: ${JSON.stringify(raw)}: must be an integer`);
+  return Number(raw);
+}
+
+export function selectorFilter(d: KindDeclaration, labelText: string, fieldText: string): ((obj: KubeObject) => boolean) | undefined {
+  try {
+    const labels = labelText === '' ? undefined : LabelSelector.parse(labelText);
+    const fields = fieldText === '' ? undefined : FieldSelector.parse(fieldText, d.selectableFields);
+    if (labels === undefined && fields === undefined) return undefined;
+    return (obj) => (labels === undefined || labels.matches(obj.metadata.labels)) && (fields === undefined || fields.matches(obj));
+  } catch (error) {
+    if (isApiModelError(error)) throw badRequest(error.message);
+    throw error;
+  }
+}
+
+/** Continue tokens as kube-apiserver shapes them: base64 of {"v","rv","start"}. */
+export function encodeContinue(token: ContinueToken, prefix: string): string {
+  const start = token.startKey.startsWith(prefix) ? token.startKey.slice(prefix.length) : token.startKey;
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: token.revision, start }), 'utf8').toString('base64url');
+}
+
+export function decodeContinue(raw: string, prefix: string): ContinueToken {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw badRequest('continue key is not valid: illegal base64 data at input byte 0');
+  }
+  const p = parsed as { v?: unknown; rv?: unknown; start?: unknown };
+  if (p.v !== 'meta.k8s.io/v1') throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof p.rv !== 'number' || !Number.isInteger(p.rv) || p.rv <= 0) throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof p.start !== 'string' || p.start.includes('..') || p.start.startsWith('/')) {
+    throw badRequest('continue key is not valid: continue key is not valid: path traversal attempt');
+  }
+  return { revision: p.rv, startKey: prefix + p.start };
+}
+
+export function continueExpired(): ReturnType<typeof expired> {
+  return expired(CONTINUE_EXPIRED_MESSAGE);
+}
+
+export function parseListQuery(d: KindDeclaration, query: URLSearchParams, prefix: string): ListQuery {
+  const filter = selectorFilter(d, query.get('labelSelector') ?? '', query.get('fieldSelector') ?? '');
+  const limit = parseInteger('limit', query.get('limit')) ?? 0;
+  const continueRaw = query.get('continue') ?? '';
+  const resourceVersion = query.get('resourceVersion') ?? '';
+  const resourceVersionMatch = query.get('resourceVersionMatch') ?? '';
+  if (continueRaw !== '' && resourceVersion !== '' && resourceVersion !== '0') {
+    throw badRequest('specifying resource version is not allowed when using continue');
+  }
+  if (resourceVersion !== '' && !/^\d+$/.test(resourceVersion)) {
+    throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(resourceVersion)}: must be a non-negative integer`);
+  }
+  if (resourceVersionMatch !== '' && !['Exact', 'NotOlderThan'].includes(resourceVersionMatch)) {
+    throw badRequest(`resourceVersionMatch: Unsupported value: ${JSON.stringify(resourceVersionMatch)}: supported values: "Exact", "NotOlderThan"`);
+  }
+  const timeoutSeconds = parseInteger('timeoutSeconds', query.get('timeoutSeconds'));
+  return {
+    ...(filter === undefined ? {} : { filter }),
+    limit: Math.max(0, limit),
+    ...(continueRaw === '' ? {} : { continueToken: decodeContinue(continueRaw, prefix) }),
+    resourceVersion,
+    resourceVersionMatch,
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+    allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
+    sendInitialEvents: query.get('sendInitialEvents') === 'true',
+  };
+}
