@@ -45,6 +45,13 @@ export interface PrintContext {
 
 export type CellValue = string | number | boolean | null;
 
+export interface TableRowCondition {
+  type: 'Completed';
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+}
+
 /** One column of kube-apiserver's Table output (metav1.TableColumnDefinition + a cell function). */
 export interface PrinterColumn<T extends KubeObject = KubeObject> {
   readonly name: string;
@@ -57,7 +64,11 @@ export interface PrinterColumn<T extends KubeObject = KubeObject> {
   cell(obj: T, context: PrintContext): CellValue;
 }
 
-/** The server's rules for what a client may set, applied before validation. */
+/**
+ * The server's rules for what a client may set, applied before validation. The API server
+ * calls them after it has generated the name and set uid and creationTimestamp (Job's
+ * selector is derived from the uid).
+ */
 export interface PrepareRules<T extends KubeObject = KubeObject> {
   /** Create: clear status (or set its initial value), set generation 1 where the kind has one. */
   prepareForCreate(obj: T): void;
@@ -93,6 +104,8 @@ export interface KindDeclaration<T extends KubeObject = KubeObject> extends Prep
   /** Field errors of an update through /status (status rules only). */
   validateStatus?(obj: T, old: T): FieldError[];
   readonly printerColumns: readonly PrinterColumn<T>[];
+  /** metav1.TableRow conditions (a finished pod's row is marked Completed). */
+  rowConditions?(obj: T): TableRowCondition[];
   /**
    * Fields a field selector may use, each with the function giving its value for an object.
    * Always includes metadata.name and metadata.namespace (as kube-apiserver's DefaultClusterScopedAttr).
