@@ -7,18 +7,20 @@ import { sleepMs } from './stop-signal.js';
  * does not sit leaderless for an election timeout. Bounded: if the transfer does not
  * finish in time the peer stops anyway and the others elect a leader as usual.
  */
-export async function handOffLeadership(peer: RaftPeer, logger: Logger, waitMs: number): Promise<void> {
+export async function handOffLeadership(peer: RaftPeer, logger: Logger, options: { waitMs: number; linkOpen: (id: string) => boolean }): Promise<void> {
+  const { waitMs, linkOpen } = options;
   if (!peer.running) return;
   const status = peer.status();
   if (status.role !== 'leader') return;
   const candidates = Object.entries(status.progress ?? {})
-    .filter(([id]) => id !== status.id && status.confState.voters.includes(id))
+    .filter(([id]) => id !== status.id && status.confState.voters.includes(id) && linkOpen(id))
     .sort(([, a], [, b]) => b.match - a.match);
   const target = candidates[0]?.[0];
   if (target === undefined) return;
   const startedMs = Date.now();
   peer.transferLeadership(target);
-  while (Date.now() - startedMs < waitMs && peer.running) {
+  // When the whole cluster stops at once the target goes too: give up as soon as its link closes.
+  while (Date.now() - startedMs < waitMs && peer.running && linkOpen(target)) {
     const leader = peer.status().leader;
     if (leader !== status.id && leader !== '') {
       logger.info({ to: leader, ms: Date.now() - startedMs }, 'leadership handed off before stopping');
@@ -26,5 +28,5 @@ export async function handOffLeadership(peer: RaftPeer, logger: Logger, waitMs: 
     }
     await sleepMs(10);
   }
-  logger.warn({ target, waitMs }, 'leadership transfer did not finish in time; stopping anyway');
+  logger.warn({ target, waitMs, ms: Date.now() - startedMs }, 'leadership transfer did not finish; stopping anyway');
 }

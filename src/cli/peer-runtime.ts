@@ -106,7 +106,10 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
-      await handOffLeadership(peer, logger, Math.min(3_000, 2 * config.raft.electionTimeoutMs));
+      await handOffLeadership(peer, logger, {
+        waitMs: Math.min(3_000, 2 * config.raft.electionTimeoutMs),
+        linkOpen: (id) => transport.stats().peers[id]?.state === 'open',
+      });
       await peer.stop();
       await dataDir.release();
     })());
