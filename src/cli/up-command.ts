@@ -38,6 +38,7 @@ export async function runUpCommand(options: { config: string; dataDir?: string }
   const endpointsPath = await writeEndpointsFile(config);
   // The API load balancer (src/loadbalancer) starts here, in front of endpoints.peers.
   write(`ready ${config.name}: ${config.peers.length} peers, leader ${outcome.leader}, endpoints ${endpointsPath}, logs ${config.dataDir}/<id>/peer.log`);
+  write(`status: npx raftplane status --config ${options.config}   (Ctrl-C stops the cluster)`);
 
   const signal = await stop;
   warn(`${signal}: stopping ${config.name}`);
