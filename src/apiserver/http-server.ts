@@ -51,6 +51,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
   const registry = options.registry ?? options.metrics?.registry;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    // A write to a response whose client has gone must never become an unhandled 'error'.
+    res.on('error', (error) => options.logger.debug({ err: error }, 'response stream error'));
     route(req, res, options, gateway, registry).catch((error: unknown) => {
       options.logger.error({ err: error, url: req.url }, 'API request failed');
       writeError(res, error, options.logger);

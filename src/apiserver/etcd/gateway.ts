@@ -51,9 +51,14 @@ export function writeError(res: ServerResponse, error: unknown, logger: Logger):
     res.destroy();
     return;
   }
-  const status = error instanceof GatewayError && error.code === 'GATEWAY_BODY_TOO_LARGE' ? 413 : mapped.httpStatus;
+  const tooLarge = error instanceof GatewayError && error.code === 'GATEWAY_BODY_TOO_LARGE';
   const body = errorBody(mapped);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(tooLarge ? 413 : mapped.httpStatus, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    // The rest of an oversized body is not worth reading: close rather than drain it.
+    ...(tooLarge ? { Connection: 'close' } : {}),
+  });
   res.end(body);
 }
 

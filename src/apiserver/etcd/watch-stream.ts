@@ -81,8 +81,21 @@ export class WatchStream {
     this.send({ header, watchId, canceled: true, cancelReason: error instanceof Error ? error.message : String(error) });
   }
 
-  /** The store's listener: returns false to pause delivery while the socket is full. */
+  /**
+   * The store's listener, called inside the peer's apply loop: it must never throw there.
+   * Returns false to pause delivery while the socket is full.
+   */
   private deliver(watchId: number, response: WithHeader<WatchResponse>): boolean {
+    try {
+      return this.deliverOrThrow(watchId, response);
+    } catch (error) {
+      this.options.logger.error({ err: error, watchId }, 'watch delivery failed; cancelling the watcher');
+      this.remove(watchId, !response.canceled);
+      return false;
+    }
+  }
+
+  private deliverOrThrow(watchId: number, response: WithHeader<WatchResponse>): boolean {
     const watcher = this.watchers.get(watchId);
     if (watcher === undefined) return false;
     if (response.canceled) {
