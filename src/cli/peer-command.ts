@@ -1,5 +1,5 @@
 import { isRaftplaneError } from '../util/errors.js';
-import { CliError } from './cli-error.js';
+import { CliError, asListenError } from './cli-error.js';
 import { createLogger } from '../util/logger.js';
 import { apiUrlOf, loadClusterConfig, peerUrlOf } from './cluster-config.js';
 import { startPeerApi } from './peer-api.js';
@@ -34,7 +34,7 @@ export async function runPeerCommand(options: PeerCommandOptions, write: (line: 
     api = await startPeerApi(runtime, logger);
   } catch (error) {
     await runtime.stop();
-    throw error;
+    throw asListenError(error, `the API on ${runtime.spec.host}:${runtime.spec.apiPort}`);
   }
   write(`peer ${options.id} serving api ${apiUrlOf(runtime.spec)} peer ${peerUrlOf(runtime.spec)}`);
 

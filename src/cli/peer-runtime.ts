@@ -8,7 +8,7 @@ import { WsTransport } from '../transport/index.js';
 import { SystemClock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { createApiMetrics, type ApiMetrics } from '../apiserver/metrics.js';
-import { CliError } from './cli-error.js';
+import { CliError, asListenError } from './cli-error.js';
 import { apiUrlOf, peerUrlOf, type ClusterConfig, type PeerSpec } from './cluster-config.js';
 import { resolveClusterSecret } from './cluster-secret-source.js';
 import { handOffLeadership } from './leadership-handoff.js';
@@ -91,7 +91,9 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
     },
     members,
   );
-  await peer.start();
+  await peer.start().catch((error: unknown) => {
+    throw asListenError(error, `peer links on ${spec.host}:${spec.peerPort}`);
+  });
   const kv = new ReplicatedKv({
     peer,
     store,
