@@ -88,7 +88,3 @@ export async function readObjectBody(req: IncomingMessage): Promise<Record<strin
   if (!isPlainObject(value)) throw badRequest(`Object 'Kind' is missing in '${raw.toString('utf8').slice(0, 200)}'`);
   return value;
 }
-
-export function toApiError(error: unknown): ApiError | undefined {
-  return error instanceof ApiError ? error : undefined;
-}
