@@ -15,7 +15,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 }
 
 t.test('limits and hostile clients', async (t) => {
-  const cluster = await startApiCluster(1);
+  const cluster = await startApiCluster(1, { progressNotifyIntervalMs: 100 });
   t.teardown(() => cluster.stop());
   const leader = await cluster.leader();
   const url = leader.api.url;
@@ -42,6 +42,20 @@ t.test('limits and hostile clients', async (t) => {
     t.match(stream.raw(), /"cancel_reason":"watcher fell behind[^"]*"/, 'with a clear reason');
     stream.close();
     await post(url, '/v3/kv/deleterange', { key: b64('slow/'), range_end: b64('slow0') });
+  });
+
+  t.test('progress_notify sends empty responses with the current revision; cancel_request cancels', async (t) => {
+    const stream = openStream(url, '/v3/watch', JSON.stringify({ create_request: { key: b64('quiet'), progress_notify: true } }), { keepOpen: true });
+    const [created, progress] = await stream.lines(2, 3_000);
+    t.equal(created.result.created, true);
+    t.same(Object.keys(progress.result), ['header'], 'no events, no flags: a progress notification');
+    t.equal(progress.result.header.revision, created.result.header.revision);
+    stream.request.end(JSON.stringify({ cancel_request: { watch_id: '0' } }));
+    const lines = await stream.lines(3, 3_000);
+    const canceled = lines.find((line) => line.result.canceled === true);
+    t.ok(canceled, 'the cancel is acknowledged as etcd does');
+    t.ok(await until(async () => (await watchersOf(leader.metrics.watchers)) === 0, 2_000));
+    stream.close();
   });
 
   t.test('garbage, aborted and oversized requests never take the server down', async (t) => {
