@@ -1,5 +1,6 @@
 import t from 'tap';
-import { ProcessCluster, waitFor } from './fixtures/process-cluster.js';
+import { exited, ProcessCluster, runCli, waitFor } from './fixtures/process-cluster.js';
+import { join } from 'node:path';
 import { findLeader, get, post, put } from './fixtures/etcd-json.js';
 
 /**
@@ -40,4 +41,10 @@ t.test('follower reads are linearizable; a minority commits nothing', async (t) 
   t.ok((await get(survivor!.api, 'lin/0', { serializable: true })) !== undefined, 'a serializable read is still served from its local copy');
   const ready = await fetch(`${survivor!.api}/readyz`).then((r) => r.status);
   t.equal(ready, 503, '/readyz reports the survivor not ready');
+
+  const run = runCli(['status', '--config', cluster.setup.configFile, '--json'], join(cluster.setup.dir, 'status.log'));
+  t.equal(await exited(run.child, 15_000), 1, '`raftplane status` exits 1 without a healthy quorum');
+  const report = JSON.parse(run.stdout()) as { quorumHealthy: boolean; peers: Array<{ id: string; health: string }> };
+  t.equal(report.quorumHealthy, false);
+  t.same(report.peers.filter((p) => p.health === 'unreachable').map((p) => p.id).sort(), others.map((p) => p.id).sort(), 'the killed peers show as unreachable');
 });
