@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,7 @@ export async function startRaftplaneCluster(dataDir: string, basePort: number, p
     'peers:',
     ...Array.from({ length: peers }, (_, i) => `  - { id: p${i + 1}, host: 127.0.0.1, apiPort: ${basePort + 2 * i}, peerPort: ${basePort + 2 * i + 1} }`),
   ];
+  mkdirSync(dataDir, { recursive: true });
   const config = path.join(dataDir, 'bench.yaml');
   writeFileSync(config, `${lines.join('\n')}\n`);
   const up = spawn(process.execPath, [MAIN, 'up', '--config', config, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
