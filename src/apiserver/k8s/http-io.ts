@@ -27,7 +27,7 @@ export function sendError(res: ServerResponse, error: ApiError): void {
 
 export type OutputFormat = 'json' | 'table';
 
-const ACCEPTABLE = ['application/json', 'application/yaml', 'application/*', '*/*', 'application/json-seq', 'application/vnd.kubernetes.protobuf;stream=watch'];
+const ACCEPTABLE = ['application/json', 'application/yaml', 'application/*', '*/*'];
 
 /**
  * Picks the answer's format from Accept. kubectl asks for a Table first and JSON as a fallback;
@@ -42,7 +42,7 @@ export function negotiate(req: Pick<IncomingMessage, 'headers'>): OutputFormat {
     const as = params.find((p) => p.startsWith('as='))?.slice(3);
     const group = params.find((p) => p.startsWith('g='))?.slice(2);
     if (as === 'table' && (group === undefined || group === 'meta.k8s.io') && (type === 'application/json' || type === '*/*')) return 'table';
-    if (as === undefined && ACCEPTABLE.some((a) => a.startsWith(type))) return 'json';
+    if (as === undefined && ACCEPTABLE.includes(type)) return 'json';
   }
   throw notAcceptable();
 }
