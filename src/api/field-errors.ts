@@ -47,15 +47,12 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
 
 /**
  * How field.Error prints a bad value: strings quoted (%q), numbers and booleans bare (%v),
- * null as "null"; string lists in Go syntax; other structures as JSON (Go would print %#v).
+ * null as "null", lists and structures as JSON (`["None"]`), as kube-apiserver v1.32 does.
  */
 export function formatBadValue(value: unknown): string {
   if (value === null || value === undefined) return '"null"';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-    return `[]string{${value.map((item) => JSON.stringify(item)).join(', ')}}`;
-  }
   return JSON.stringify(value);
 }
 
