@@ -12,7 +12,10 @@ const FAILOVER_BUDGET_MS = 2_000;
 
 t.test('kill -9 the leader during writes: new leader within 2 s, no acknowledged write lost', async (t) => {
   const cluster = await ProcessCluster.start(3);
-  t.teardown(() => cluster.close());
+  t.teardown(async () => {
+    const tails = await cluster.close(!t.passing());
+    if (tails !== '') t.comment(tails);
+  });
   const first = await waitFor('a leader', () => findLeader(cluster.setup.peers), 10_000);
 
   const acked = new Map<string, string>();

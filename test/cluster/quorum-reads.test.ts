@@ -11,7 +11,10 @@ import { findLeader, get, post, put } from './fixtures/etcd-json.js';
  */
 t.test('follower reads are linearizable; a minority commits nothing', async (t) => {
   const cluster = await ProcessCluster.start(3);
-  t.teardown(() => cluster.close());
+  t.teardown(async () => {
+    const tails = await cluster.close(!t.passing());
+    if (tails !== '') t.comment(tails);
+  });
   const leader = await waitFor('a leader', () => findLeader(cluster.setup.peers), 10_000);
   const followers = cluster.setup.peers.filter((p) => p.id !== leader.peer.id);
 

@@ -12,7 +12,10 @@ import { findLeader, get, getPrefix, put, status } from './fixtures/etcd-json.js
  */
 t.test('a wiped peer rejoins with --initial-cluster-state existing and catches up by snapshot', async (t) => {
   const cluster = await ProcessCluster.start(3, { snapshotEveryEntries: 20, compactionMarginEntries: 5 });
-  t.teardown(() => cluster.close());
+  t.teardown(async () => {
+    const tails = await cluster.close(!t.passing());
+    if (tails !== '') t.comment(tails);
+  });
   const leader = await waitFor('a leader', () => findLeader(cluster.setup.peers), 10_000);
   const victim = cluster.setup.peers.find((p) => p.id !== leader.peer.id);
   if (victim === undefined) throw new Error('no follower');
