@@ -10,7 +10,8 @@ export type ApiModelErrorCode =
   | 'API_FIELD_SELECTOR_INVALID'
   | 'API_FIELD_LABEL_NOT_SUPPORTED'
   | 'API_PATCH_INVALID'
-  | 'API_SCHEMA_TYPE_INVALID';
+  | 'API_SCHEMA_TYPE_INVALID'
+  | 'API_BINDING_CONFLICT';
 
 export class ApiModelError extends RaftplaneError<ApiModelErrorCode> {
   constructor(code: ApiModelErrorCode, message: string, details: Record<string, unknown> = {}) {

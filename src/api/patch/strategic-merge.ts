@@ -1,0 +1,240 @@
+/**
+ * Strategic merge patch, as kube-apiserver applies it (apimachinery/pkg/util/strategicpatch,
+ * StrategicMergeMapPatch with MergeParallelList and IgnoreUnmatchedNulls). Lists whose schema
+ * says `patchStrategy: merge` merge element by element on their merge key (containers by
+ * name, ports by containerPort, conditions by type ...), lists of scalars merge as sets,
+ * other lists are replaced. Directives: `$patch: replace|delete|merge`,
+ * `$setElementOrder/<list>`, `$retainKeys`, `$deleteFromPrimitiveList/<list>`, null deletes.
+ * These are the patches kubectl apply, edit, label, annotate and scale send.
+ */
+import { ApiModelError } from '../errors.js';
+import { isPlainObject } from '../object.js';
+import type { OpenApiSchema } from '../schema/openapi.js';
+import { fieldPatchMeta, itemSchema } from './patch-meta.js';
+
+type JsonMap = Record<string, unknown>;
+
+const DIRECTIVE = '$patch';
+const RETAIN_KEYS = '$retainKeys';
+const SET_ELEMENT_ORDER = '$setElementOrder/';
+const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList/';
+
+const fail = (message: string): never => {
+  throw new ApiModelError('API_PATCH_INVALID', message);
+};
+
+/** Applies `patch` to `original` under `schema`; neither input is modified. */
+export function strategicMergePatch(original: unknown, patch: unknown, schema: OpenApiSchema | undefined): JsonMap {
+  if (!isPlainObject(patch)) fail('invalid JSON document: a strategic merge patch must be a JSON object');
+  const base = isPlainObject(original) ? structuredClone(original) : {};
+  return mergeMap(base, structuredClone(patch as JsonMap), schema);
+}
+
+function goString(value: unknown): string {
+  return isPlainObject(value) ? `map[${Object.entries(value).map(([k, v]) => `${k}:${goString(v)}`).join(' ')}]` : String(value);
+}
+
+function handleMapDirective(directive: unknown, patch: JsonMap): JsonMap {
+  if (directive === 'replace') {
+    delete patch[DIRECTIVE];
+    return stripDirectives(patch);
+  }
+  if (directive === 'delete') return {};
+  return fail(`unknown patch type: ${String(directive)} in map: ${goString(patch)}`);
+}
+
+/** A value new to the original still has its directives and nulls resolved. */
+function stripDirectives(value: JsonMap): JsonMap {
+  return mergeMap({}, value, undefined);
+}
+
+function applyRetainKeys(original: JsonMap, patch: JsonMap): void {
+  if (!(RETAIN_KEYS in patch)) return;
+  const retain = patch[RETAIN_KEYS];
+  delete patch[RETAIN_KEYS];
+  if (!Array.isArray(retain)) fail('invalid patch format of retainKeys');
+  const keep = new Set(retain as unknown[]);
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null || key.startsWith(DELETE_FROM_PRIMITIVE_LIST) || key.startsWith(SET_ELEMENT_ORDER)) continue;
+    if (!keep.has(key)) fail('invalid patch format of retainKeys');
+  }
+  for (const key of Object.keys(original)) if (!keep.has(key)) delete original[key];
+}
+
+function mergeMap(original: JsonMap, patch: JsonMap, schema: OpenApiSchema | undefined): JsonMap {
+  if (DIRECTIVE in patch) return handleMapDirective(patch[DIRECTIVE], patch);
+  applyRetainKeys(original, patch);
+  applySetElementOrder(original, patch, schema);
+  for (const [rawKey, patchValue] of Object.entries(patch)) {
+    let key = rawKey;
+    let isDeleteList = false;
+    if (rawKey.startsWith(DELETE_FROM_PRIMITIVE_LIST)) {
+      key = rawKey.slice(DELETE_FROM_PRIMITIVE_LIST.length);
+      if (key.length === 0) fail('invalid patch format of primitive list');
+      isDeleteList = true;
+    }
+    if (patchValue === null) {
+      delete original[key];
+      continue;
+    }
+    const meta = fieldPatchMeta(schema, key);
+    if (!(key in original)) {
+      if (!isDeleteList) original[key] = newValue(patchValue, meta.schema);
+      continue;
+    }
+    const originalValue = original[key];
+    if (isPlainObject(originalValue) && isPlainObject(patchValue)) {
+      original[key] = meta.strategies.includes('replace') ? stripDirectives(patchValue) : mergeMap(originalValue, patchValue, meta.schema);
+    } else if (Array.isArray(originalValue) && Array.isArray(patchValue)) {
+      original[key] = meta.strategies.includes('merge')
+        ? mergeList(originalValue, patchValue, meta.schema, meta.mergeKey, isDeleteList)
+        : isDeleteList
+          ? originalValue
+          : patchValue;
+    } else if (!isDeleteList) {
+      original[key] = newValue(patchValue, meta.schema);
+    }
+  }
+  return original;
+}
+
+function newValue(value: unknown, schema: OpenApiSchema | undefined): unknown {
+  if (isPlainObject(value)) return mergeMap({}, value, schema);
+  if (Array.isArray(value)) {
+    const items = itemSchema(schema);
+    return value.filter((item) => !(isPlainObject(item) && item[DIRECTIVE] === 'delete')).map((item) => {
+      if (!isPlainObject(item)) return item;
+      const { [DIRECTIVE]: _directive, ...rest } = item;
+      return mergeMap({}, rest, items);
+    });
+  }
+  return value;
+}
+
+const isScalar = (value: unknown): boolean => value === null || typeof value !== 'object';
+
+function mergeKeyOf(item: unknown, mergeKey: string): unknown {
+  if (!isPlainObject(item)) fail(`value for key ${mergeKey} is not a map.`);
+  const value = (item as JsonMap)[mergeKey];
+  if (value === undefined) fail(`map: ${goString(item)} does not contain declared merge key: ${mergeKey}`);
+  return value;
+}
+
+/** Position of an item in `list`: by merge key for maps, by value for scalars; -1 if absent. */
+function indexIn(list: readonly unknown[], item: unknown, mergeKey: string): number {
+  if (mergeKey === '') return list.indexOf(item);
+  const wanted = isPlainObject(item) ? item[mergeKey] : undefined;
+  return list.findIndex((entry) => isPlainObject(entry) && entry[mergeKey] === wanted);
+}
+
+function dedupeScalars(items: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const item of items) if (!out.includes(item)) out.push(item);
+  return out;
+}
+
+function mergeList(original: unknown[], patch: unknown[], schema: OpenApiSchema | undefined, mergeKey: string, isDeleteList: boolean): unknown[] {
+  if (original.length === 0 && patch.length === 0) return original;
+  const sample = [...original, ...patch][0];
+  if (Array.isArray(sample)) fail('lists of lists are not supported');
+  if (isScalar(sample)) {
+    if (isDeleteList) return original.filter((item) => !patch.includes(item));
+    const merged = dedupeScalars([...original, ...patch]);
+    return normalizeOrder(merged, patch, original, '');
+  }
+  if (mergeKey === '') fail('cannot merge lists without merge key');
+  const special = applyListDirectives(original, patch, mergeKey);
+  const merged = [...special.original];
+  const items = itemSchema(schema);
+  for (const item of special.patch) {
+    const at = indexIn(merged, item, mergeKey);
+    mergeKeyOf(item, mergeKey);
+    if (at >= 0) merged[at] = mergeMap(merged[at] as JsonMap, item as JsonMap, items);
+    else merged.push(mergeMap({}, item as JsonMap, items));
+  }
+  return normalizeOrder(merged, special.patch, special.original, mergeKey);
+}
+
+/** `{$patch: delete, <key>: v}` removes matching elements; `{$patch: replace}` replaces the list. */
+function applyListDirectives(original: unknown[], patch: unknown[], mergeKey: string): { original: unknown[]; patch: unknown[] } {
+  let kept = original;
+  const plain: unknown[] = [];
+  let replace = false;
+  for (const item of patch) {
+    if (!isPlainObject(item) || !(DIRECTIVE in item)) {
+      plain.push(item);
+      continue;
+    }
+    const directive = item[DIRECTIVE];
+    if (directive === 'delete') {
+      const value = mergeKeyOf(item, mergeKey);
+      kept = kept.filter((entry) => !(isPlainObject(entry) && entry[mergeKey] === value));
+    } else if (directive === 'replace') {
+      replace = true;
+    } else if (directive === 'merge') {
+      fail('merging lists cannot yet be specified in the patch');
+    } else {
+      fail(`unknown patch type: ${String(directive)} in map: ${goString(item)}`);
+    }
+  }
+  return replace ? { original: plain, patch: [] } : { original: kept, patch: plain };
+}
+
+/**
+ * normalizeElementOrder: items named by `patchOrder` keep that order, the others keep their
+ * order in `serverOrder`, and the two sequences interleave by server position.
+ */
+function normalizeOrder(merged: unknown[], patchOrder: readonly unknown[], serverOrder: readonly unknown[], mergeKey: string): unknown[] {
+  const inPatch = merged.filter((item) => indexIn(patchOrder, item, mergeKey) >= 0);
+  const serverOnly = merged.filter((item) => indexIn(patchOrder, item, mergeKey) < 0);
+  const byOrder = (order: readonly unknown[]) => (a: unknown, b: unknown): number => {
+    const ia = indexIn(order, a, mergeKey);
+    const ib = indexIn(order, b, mergeKey);
+    return ia >= 0 && ib >= 0 ? ia - ib : 0;
+  };
+  inPatch.sort(byOrder(patchOrder));
+  serverOnly.sort(byOrder(serverOrder));
+  const result: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < inPatch.length) {
+    if (i >= serverOnly.length) result.push(inPatch[j++]);
+    else if (j >= inPatch.length) result.push(serverOnly[i++]);
+    else {
+      const li = indexIn(serverOrder, serverOnly[i], mergeKey);
+      const ri = indexIn(serverOrder, inPatch[j], mergeKey);
+      if (li >= 0 && ri >= 0 && li < ri) result.push(serverOnly[i++]);
+      else result.push(inPatch[j++]);
+    }
+  }
+  return result;
+}
+
+/** `$setElementOrder/<list>`: merge the list, then order it as the directive says. */
+function applySetElementOrder(original: JsonMap, patch: JsonMap, schema: OpenApiSchema | undefined): void {
+  for (const directiveKey of Object.keys(patch)) {
+    if (!directiveKey.startsWith(SET_ELEMENT_ORDER)) continue;
+    const order = patch[directiveKey];
+    delete patch[directiveKey];
+    const key = directiveKey.slice(SET_ELEMENT_ORDER.length);
+    if (!Array.isArray(order) || key.length === 0) fail('invalid patch format of setElementOrder list');
+    const orderList = order as unknown[];
+    const meta = fieldPatchMeta(schema, key);
+    const originalList = original[key];
+    const patchList = patch[key];
+    if (originalList !== undefined && !Array.isArray(originalList)) continue;
+    if (patchList !== undefined && !Array.isArray(patchList)) fail('invalid patch format of setElementOrder list');
+    let merged: unknown[];
+    if (originalList !== undefined && patchList !== undefined) {
+      merged = meta.strategies.includes('merge') ? mergeList(originalList, patchList as unknown[], meta.schema, meta.mergeKey, false) : (patchList as unknown[]);
+    } else if (patchList !== undefined) {
+      merged = newValue(patchList, meta.schema) as unknown[];
+    } else if (originalList !== undefined) {
+      merged = originalList;
+    } else {
+      continue;
+    }
+    original[key] = normalizeOrder(merged, orderList, originalList ?? [], meta.mergeKey);
+    delete patch[key];
+  }
+}
