@@ -43,7 +43,8 @@ export function registerClusterCommands(program: Command): void {
   withConfig(program.command('peer').description('run one peer of a cluster (logs: JSON on stderr)'))
     .requiredOption('--id <id>', 'which peer of the config')
     .option('--initial-cluster-state <state>', '"new" (founding member or restart) or "existing" (join a running cluster, empty data dir)', 'new')
-    .action((o: ConfigFlags & { id: string; initialClusterState: string }) => run(() => runPeerCommand(o, out)));
+    // After a fatal disk error sockets may still be open: the peer is done, so exit for sure.
+    .action((o: ConfigFlags & { id: string; initialClusterState: string }) => run(() => runPeerCommand(o, out)).then(() => process.exit()));
 
   withConfig(program.command('up').description('run every peer of a cluster as child processes until SIGINT/SIGTERM'))
     .action((o: ConfigFlags) => run(() => runUpCommand(o, out, err)));

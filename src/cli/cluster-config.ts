@@ -75,6 +75,9 @@ export function validateClusterConfig(doc: unknown, file: string, dataDirOverrid
   });
   const ids = new Set(peers.map((p) => p.id));
   if (ids.size !== peers.length) throw invalid(file, 'peers: ids must be unique');
+  const endpoints = peers.flatMap((p) => [`${p.host}:${p.peerPort}`, `${p.host}:${p.apiPort}`]);
+  const taken = endpoints.find((e, i) => endpoints.indexOf(e) !== i);
+  if (taken !== undefined) throw invalid(file, `peers: ${taken} is used twice (every peer port and API port on a host must differ)`);
   const lbRaw = object(root['loadBalancer'] ?? { host: '127.0.0.1', port: 6443 }, file, 'loadBalancer');
   const raftRaw = object(root['raft'] ?? {}, file, 'raft');
   const heartbeatMs = positive(raftRaw['heartbeatMs'] ?? 50, file, 'raft.heartbeatMs');
