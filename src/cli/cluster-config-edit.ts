@@ -8,7 +8,8 @@ import { validateClusterConfig, type PeerSpec } from './cluster-config.js';
  * layout (a new entry copies the flow style of the existing ones). The result is
  * validated before it replaces the file, and written atomically (tmp + rename).
  */
-export function editConfigPeers(file: string, edit: { add?: PeerSpec; removeId?: string }): void {
+/** With `dryRun`, only checks that the edit would give a valid file. */
+export function editConfigPeers(file: string, edit: { add?: PeerSpec; removeId?: string; dryRun?: boolean }): void {
   const doc = parseDocument(readFileSync(file, 'utf8'));
   const peers = doc.get('peers', true);
   if (!isSeq(peers)) throw new CliError('CLI_USAGE', `${file}: peers is not a list`);
@@ -27,6 +28,7 @@ export function editConfigPeers(file: string, edit: { add?: PeerSpec; removeId?:
   }
   const text = doc.toString();
   validateClusterConfig(parseDocument(text).toJS(), file);
+  if (edit.dryRun === true) return;
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
 }

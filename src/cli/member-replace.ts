@@ -33,6 +33,7 @@ export async function runMemberReplace(options: MemberReplaceOptions, write: (li
   const fresh = options.replacement;
   if (!config.peers.some((p) => p.id === options.dead)) throw new CliError('CLI_USAGE', `--dead ${options.dead} is not in ${config.file}`);
   if (options.dead === fresh.id) throw new CliError('CLI_USAGE', '--new must differ from --dead');
+  editConfigPeers(config.file, { add: fresh, dryRun: true }); // refuse bad ids or taken ports before touching the cluster
   const client = new ClusterClient(config.peers);
 
   const members = await listMembers(client);
