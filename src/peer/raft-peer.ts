@@ -5,7 +5,8 @@ import { SeededRng, randomSeed } from '../util/rng.js';
 import { RawNode, type RaftStatus } from '../raft/raw-node.js';
 import { MemoryStorage } from '../raft/memory-storage.js';
 import { decodeConfChange, type ConfChange } from '../raft/conf-change.js';
-import type { ConfState, Entry, Message, Ready, Snapshot } from '../raft/types.js';
+import type { ConfState, Entry, Message, Ready, Role, Snapshot } from '../raft/types.js';
+import { canSendBeforePersist } from '../raft/early-send.js';
 import type { DurableState, DurableUpdate } from '../storage/index.js';
 import { PeerError } from './errors.js';
 import { MemberDirectory, parseMemberInfo, type MemberInfo } from './member-directory.js';
@@ -75,6 +76,7 @@ export class RaftPeer {
   /** Proposals handed to the core under the current leader; ambiguous if the leader changes. */
   private inFlight = new Set<number>();
   private knownLeader = '';
+  private role: Role = 'follower';
 
   constructor(options: PeerOptions, initialMembers: readonly MemberInfo[]) {
     this.opts = options;
@@ -318,12 +320,18 @@ export class RaftPeer {
   }
 
   private async handleReady(rd: Ready): Promise<void> {
-    if (rd.softState !== undefined && rd.softState.leader !== this.knownLeader) this.leaderChanged(rd.softState.leader);
+    if (rd.softState !== undefined) {
+      this.role = rd.softState.role;
+      if (rd.softState.leader !== this.knownLeader) this.leaderChanged(rd.softState.leader);
+    }
+    // A leader replicates while its own fsync runs (thesis §10.2.1, see early-send.ts).
+    const sentEarly = canSendBeforePersist(rd, this.role, this.storage.initialState().hardState);
+    if (sentEarly) this.opts.transport.send(rd.messages);
     await this.persist(rd);
     if (rd.snapshot !== undefined) this.storage.applySnapshot(rd.snapshot);
     this.storage.append(rd.entries);
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
-    this.opts.transport.send(rd.messages);
+    if (!sentEarly) this.opts.transport.send(rd.messages);
     if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
     for (const entry of rd.committedEntries) this.applyEntry(entry);
     for (const rs of rd.readStates) {

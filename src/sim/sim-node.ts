@@ -1,3 +1,4 @@
+import { canSendBeforePersist } from '../raft/early-send.js';
 import { decodeConfChange } from '../raft/conf-change.js';
 import { MemoryStorage } from '../raft/memory-storage.js';
 import { RawNode } from '../raft/raw-node.js';
@@ -161,7 +162,7 @@ export class SimNode {
       if (!run.raw.hasReady()) return;
       const rd = run.raw.ready();
       this.noteState(run, rd);
-      const sendNow = this.options.sendBeforePersist;
+      const sendNow = this.options.sendBeforePersist || canSendBeforePersist(rd, run.role, run.storage.initialState().hardState);
       if (sendNow) this.sendAll(rd);
       const persists = rd.entries.length > 0 || rd.hardState !== undefined || rd.snapshot !== undefined;
       const latencyTicks = Math.max(this.diskLatencyTicks, this.baseDiskLatencyTicks);
