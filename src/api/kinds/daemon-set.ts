@@ -4,20 +4,18 @@ import { ALL_VERBS, defineKind } from '../kind.js';
 import type { KubeObject } from '../object.js';
 import { definition } from '../schema/definitions.js';
 import { formatLabels } from '../selectors/label-selector.js';
-import { nameIsDnsSubdomain } from '../validation/names.js';
-import { validateImmutable } from '../validation/object-meta.js';
 import { defaultPodTemplate } from './pod-spec/defaults.js';
 import type { RollingUpdate } from './deployment.js';
 import { ageColumn, column, nameColumn, templateColumns } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
 import { statusPrepareRules } from './shared/prepare.js';
-import { metaErrors } from './shared/validate-meta.js';
 import {
   intOrPercentValue,
   nonNegative,
-  validatePositiveIntOrPercent,
+  validateRollingUpdate,
   validateSelectedTemplate,
   validateWorkloadSelector,
+  workloadValidator,
   type WorkloadSpec,
 } from './shared/workload.js';
 
@@ -47,16 +45,8 @@ function validateUpdateStrategy(spec: DaemonSetSpec): FieldError[] {
   const rolling = strategy.rollingUpdate;
   if (rolling === undefined) return [required(child(path, 'rollingUpdate'))];
   const at = child(path, 'rollingUpdate');
-  const errors = [
-    ...validatePositiveIntOrPercent(rolling.maxUnavailable, child(at, 'maxUnavailable'), true),
-    ...validatePositiveIntOrPercent(rolling.maxSurge, child(at, 'maxSurge'), true),
-  ];
-  const unavailable = intOrPercentValue(rolling.maxUnavailable).value;
-  const surge = intOrPercentValue(rolling.maxSurge).value;
-  if (unavailable === 0 && surge === 0) {
-    errors.push(invalid(child(at, 'maxUnavailable'), rolling.maxUnavailable ?? 0, 'may not be 0 when `maxSurge` is 0'));
-  }
-  if (unavailable !== 0 && surge !== 0) {
+  const errors = validateRollingUpdate(rolling, at, true);
+  if (intOrPercentValue(rolling.maxUnavailable).value !== 0 && intOrPercentValue(rolling.maxSurge).value !== 0) {
     errors.push(invalid(child(at, 'maxSurge'), rolling.maxSurge ?? 0, 'may not be set when maxUnavailable is non-zero'));
   }
   return errors;
@@ -99,11 +89,7 @@ export const daemonSetKind = defineKind<DaemonSet>({
     spec.revisionHistoryLimit ??= 10;
     defaultPodTemplate(spec.template);
   },
-  validate(ds, old) {
-    const errors = [...metaErrors(ds, old, true, nameIsDnsSubdomain), ...validateDaemonSetSpec(ds.spec)];
-    if (old !== undefined) errors.push(...validateImmutable(ds.spec?.selector, old.spec?.selector, 'spec.selector'));
-    return errors;
-  },
+  validate: workloadValidator<DaemonSet>(validateDaemonSetSpec),
   ...statusRules,
   printerColumns: [
     nameColumn(),

@@ -3,19 +3,16 @@ import { child, type FieldError, forbidden, invalid, notSupported, required } fr
 import { ALL_VERBS, defineKind } from '../kind.js';
 import { jsonEqual, type KubeObject } from '../object.js';
 import { definition } from '../schema/definitions.js';
-import { nameIsDnsSubdomain } from '../validation/names.js';
-import { validateImmutable } from '../validation/object-meta.js';
 import { defaultPodTemplate } from './pod-spec/defaults.js';
 import { ageColumn, column, nameColumn, templateColumns } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
 import { statusPrepareRules } from './shared/prepare.js';
-import { metaErrors } from './shared/validate-meta.js';
 import {
-  intOrPercentValue,
   nonNegative,
-  validatePositiveIntOrPercent,
+  validateRollingUpdate,
   validateSelectedTemplate,
   validateWorkloadSelector,
+  workloadValidator,
   type WorkloadSpec,
 } from './shared/workload.js';
 
@@ -55,15 +52,7 @@ function validateStrategy(spec: DeploymentSpec): FieldError[] {
   if (strategy.type !== 'RollingUpdate') return [notSupported(path, strategy, ['Recreate', 'RollingUpdate'])];
   const rolling = strategy.rollingUpdate;
   if (rolling === undefined) return [required(child(path, 'rollingUpdate'), 'this should be defaulted and never be nil')];
-  const at = child(path, 'rollingUpdate');
-  const errors = [
-    ...validatePositiveIntOrPercent(rolling.maxUnavailable, child(at, 'maxUnavailable'), true),
-    ...validatePositiveIntOrPercent(rolling.maxSurge, child(at, 'maxSurge'), false),
-  ];
-  if (intOrPercentValue(rolling.maxUnavailable).value === 0 && intOrPercentValue(rolling.maxSurge).value === 0) {
-    errors.push(invalid(child(at, 'maxUnavailable'), rolling.maxUnavailable ?? 0, 'may not be 0 when `maxSurge` is 0'));
-  }
-  return errors;
+  return validateRollingUpdate(rolling, child(path, 'rollingUpdate'), false);
 }
 
 function validateDeploymentSpec(spec: DeploymentSpec | undefined): FieldError[] {
@@ -116,12 +105,8 @@ export const deploymentKind = defineKind<Deployment>({
     spec.progressDeadlineSeconds ??= 600;
     defaultPodTemplate(spec.template);
   },
-  validate(deployment, old) {
-    const errors = [...metaErrors(deployment, old, true, nameIsDnsSubdomain), ...validateDeploymentSpec(deployment.spec)];
-    // apps/v1 made the selector immutable (extensions/v1beta1 allowed changing it).
-    if (old !== undefined) errors.push(...validateImmutable(deployment.spec?.selector, old.spec?.selector, 'spec.selector'));
-    return errors;
-  },
+  // apps/v1 made the selector immutable (extensions/v1beta1 allowed changing it).
+  validate: workloadValidator<Deployment>(validateDeploymentSpec),
   prepareForCreate: statusRules.prepareForCreate,
   prepareForUpdate(deployment, old) {
     statusRules.prepareForUpdate(deployment, old);

@@ -3,14 +3,11 @@ import { type FieldError, required } from '../field-errors.js';
 import { ALL_VERBS, defineKind } from '../kind.js';
 import type { KubeObject } from '../object.js';
 import { definition } from '../schema/definitions.js';
-import { nameIsDnsSubdomain } from '../validation/names.js';
-import { validateImmutable } from '../validation/object-meta.js';
 import { defaultPodTemplate } from './pod-spec/defaults.js';
 import { ageColumn, column, nameColumn, templateColumns } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
 import { statusPrepareRules } from './shared/prepare.js';
-import { metaErrors } from './shared/validate-meta.js';
-import { nonNegative, validateSelectedTemplate, validateWorkloadSelector, type WorkloadSpec } from './shared/workload.js';
+import { nonNegative, validateSelectedTemplate, validateWorkloadSelector, workloadValidator, type WorkloadSpec } from './shared/workload.js';
 
 export interface ReplicaSet extends KubeObject {
   spec: WorkloadSpec;
@@ -49,11 +46,7 @@ export const replicaSetKind = defineKind<ReplicaSet>({
     rs.spec.replicas ??= 1;
     defaultPodTemplate(rs.spec.template);
   },
-  validate(rs, old) {
-    const errors = [...metaErrors(rs, old, true, nameIsDnsSubdomain), ...validateReplicaSetSpec(rs.spec)];
-    if (old !== undefined) errors.push(...validateImmutable(rs.spec?.selector, old.spec?.selector, 'spec.selector'));
-    return errors;
-  },
+  validate: workloadValidator<ReplicaSet>(validateReplicaSetSpec),
   ...statusRules,
   printerColumns: [
     nameColumn(),

@@ -8,7 +8,6 @@ const DNS1035_LABEL_FMT = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
 const CONFIG_MAP_KEY_FMT = '[-._a-zA-Z0-9]+';
-const ENV_VAR_NAME_FMT = '[-._a-zA-Z][-._a-zA-Z0-9]*';
 
 const anchored = (fmt: string): RegExp => new RegExp(`^${fmt}$`);
 const DNS1123_LABEL = anchored(DNS1123_LABEL_FMT);
@@ -17,7 +16,6 @@ const DNS1035_LABEL = anchored(DNS1035_LABEL_FMT);
 const QUALIFIED_NAME = anchored(QUALIFIED_NAME_FMT);
 const LABEL_VALUE = anchored(LABEL_VALUE_FMT);
 const CONFIG_MAP_KEY = anchored(CONFIG_MAP_KEY_FMT);
-const ENV_VAR_NAME = anchored(ENV_VAR_NAME_FMT);
 
 export const DNS1123_LABEL_LENGTH_MAX = 63;
 export const DNS1123_SUBDOMAIN_LENGTH_MAX = 253;
@@ -37,54 +35,43 @@ export const inclusiveRangeError = (lo: number, hi: number): string => `must be 
 
 const byteLength = (value: string): number => Buffer.byteLength(value, 'utf8');
 
-export function isDns1123Label(value: string): string[] {
+/** Length first, then the pattern: both problems are reported, as apimachinery does. */
+function checkFormat(value: string, lengthMax: number, pattern: RegExp, problem: (value: string) => string): string[] {
   const errors: string[] = [];
-  if (byteLength(value) > DNS1123_LABEL_LENGTH_MAX) errors.push(maxLenError(DNS1123_LABEL_LENGTH_MAX));
-  if (!DNS1123_LABEL.test(value)) {
-    // A valid subdomain that is not a label can only have failed on its dots.
-    if (DNS1123_SUBDOMAIN.test(value)) errors.push('must not contain dots');
-    else
-      errors.push(
-        regexError(
-          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-          DNS1123_LABEL_FMT,
-          'my-name',
-          '123-abc',
-        ),
-      );
-  }
+  if (byteLength(value) > lengthMax) errors.push(maxLenError(lengthMax));
+  if (!pattern.test(value)) errors.push(problem(value));
   return errors;
+}
+
+const DNS1123_LABEL_MESSAGE = regexError(
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+  DNS1123_LABEL_FMT,
+  'my-name',
+  '123-abc',
+);
+const DNS1123_SUBDOMAIN_MESSAGE = regexError(
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+  DNS1123_SUBDOMAIN_FMT,
+  'example.com',
+);
+const DNS1035_LABEL_MESSAGE = regexError(
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+  DNS1035_LABEL_FMT,
+  'my-name',
+  'abc-123',
+);
+
+export function isDns1123Label(value: string): string[] {
+  // A valid subdomain that is not a label can only have failed on its dots.
+  return checkFormat(value, DNS1123_LABEL_LENGTH_MAX, DNS1123_LABEL, (v) => (DNS1123_SUBDOMAIN.test(v) ? 'must not contain dots' : DNS1123_LABEL_MESSAGE));
 }
 
 export function isDns1123Subdomain(value: string): string[] {
-  const errors: string[] = [];
-  if (byteLength(value) > DNS1123_SUBDOMAIN_LENGTH_MAX) errors.push(maxLenError(DNS1123_SUBDOMAIN_LENGTH_MAX));
-  if (!DNS1123_SUBDOMAIN.test(value)) {
-    errors.push(
-      regexError(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-        DNS1123_SUBDOMAIN_FMT,
-        'example.com',
-      ),
-    );
-  }
-  return errors;
+  return checkFormat(value, DNS1123_SUBDOMAIN_LENGTH_MAX, DNS1123_SUBDOMAIN, () => DNS1123_SUBDOMAIN_MESSAGE);
 }
 
 export function isDns1035Label(value: string): string[] {
-  const errors: string[] = [];
-  if (byteLength(value) > DNS1123_LABEL_LENGTH_MAX) errors.push(maxLenError(DNS1123_LABEL_LENGTH_MAX));
-  if (!DNS1035_LABEL.test(value)) {
-    errors.push(
-      regexError(
-        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
-        DNS1035_LABEL_FMT,
-        'my-name',
-        'abc-123',
-      ),
-    );
-  }
-  return errors;
+  return checkFormat(value, DNS1123_LABEL_LENGTH_MAX, DNS1035_LABEL, () => DNS1035_LABEL_MESSAGE);
 }
 
 const QUALIFIED_NAME_MESSAGE =
@@ -115,21 +102,16 @@ export function isQualifiedName(value: string): string[] {
   return errors;
 }
 
+const LABEL_VALUE_MESSAGE = regexError(
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+  LABEL_VALUE_FMT,
+  'MyValue',
+  'my_value',
+  '12345',
+);
+
 export function isValidLabelValue(value: string): string[] {
-  const errors: string[] = [];
-  if (byteLength(value) > LABEL_VALUE_LENGTH_MAX) errors.push(maxLenError(LABEL_VALUE_LENGTH_MAX));
-  if (!LABEL_VALUE.test(value)) {
-    errors.push(
-      regexError(
-        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        LABEL_VALUE_FMT,
-        'MyValue',
-        'my_value',
-        '12345',
-      ),
-    );
-  }
-  return errors;
+  return checkFormat(value, LABEL_VALUE_LENGTH_MAX, LABEL_VALUE, () => LABEL_VALUE_MESSAGE);
 }
 
 function chdirPrefixErrors(value: string): string[] {
@@ -139,32 +121,17 @@ function chdirPrefixErrors(value: string): string[] {
   return [];
 }
 
+const CONFIG_MAP_KEY_MESSAGE = regexError(
+  "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+  CONFIG_MAP_KEY_FMT,
+  'key.name',
+  'KEY_NAME',
+  'key-name',
+);
+
 /** Keys of ConfigMap and Secret data. */
 export function isConfigMapKey(value: string): string[] {
-  const errors: string[] = [];
-  if (byteLength(value) > DNS1123_SUBDOMAIN_LENGTH_MAX) errors.push(maxLenError(DNS1123_SUBDOMAIN_LENGTH_MAX));
-  if (!CONFIG_MAP_KEY.test(value)) {
-    errors.push(
-      regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_MAP_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'),
-    );
-  }
-  return [...errors, ...chdirPrefixErrors(value)];
-}
-
-export function isEnvVarName(value: string): string[] {
-  const errors: string[] = [];
-  if (!ENV_VAR_NAME.test(value)) {
-    errors.push(
-      regexError(
-        "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
-        ENV_VAR_NAME_FMT,
-        'my.env-name',
-        'MY_ENV.NAME',
-        'MyEnvName1',
-      ),
-    );
-  }
-  return [...errors, ...chdirPrefixErrors(value)];
+  return [...checkFormat(value, DNS1123_SUBDOMAIN_LENGTH_MAX, CONFIG_MAP_KEY, () => CONFIG_MAP_KEY_MESSAGE), ...chdirPrefixErrors(value)];
 }
 
 export function isValidPortNum(port: number): string[] {

@@ -5,6 +5,10 @@
  * updates.
  */
 import { child, type FieldError, invalid, notSupported, required } from '../../field-errors.js';
+import type { KubeObject } from '../../object.js';
+import { nameIsDnsSubdomain } from '../../validation/names.js';
+import { validateImmutable } from '../../validation/object-meta.js';
+import { metaErrors } from './validate-meta.js';
 import type { LabelSelector as StructuredSelector } from '../../object.js';
 import { LabelSelector, validateLabelSelector } from '../../selectors/label-selector.js';
 import { IS_NEGATIVE, validateAnnotations, validateLabels } from '../../validation/object-meta.js';
@@ -93,4 +97,32 @@ export function validatePositiveIntOrPercent(value: number | string | undefined,
     return [];
   }
   return nonNegative(value, path);
+}
+
+export interface RollingUpdateValues {
+  maxUnavailable?: number | string;
+  maxSurge?: number | string;
+}
+
+/** ValidateRollingUpdate of Deployments and DaemonSets: both may not be 0. */
+export function validateRollingUpdate(rolling: RollingUpdateValues, path: string, surgeNotAbove100: boolean): FieldError[] {
+  const errors = [
+    ...validatePositiveIntOrPercent(rolling.maxUnavailable, child(path, 'maxUnavailable'), true),
+    ...validatePositiveIntOrPercent(rolling.maxSurge, child(path, 'maxSurge'), surgeNotAbove100),
+  ];
+  if (intOrPercentValue(rolling.maxUnavailable).value === 0 && intOrPercentValue(rolling.maxSurge).value === 0) {
+    errors.push(invalid(child(path, 'maxUnavailable'), rolling.maxUnavailable ?? 0, 'may not be 0 when `maxSurge` is 0'));
+  }
+  return errors;
+}
+
+/** validate() of a workload whose apps/v1 selector is immutable once created. */
+export function workloadValidator<T extends KubeObject & { spec: WorkloadSpec }>(
+  validateSpec: (spec: T['spec'] | undefined) => FieldError[],
+): (obj: T, old?: T) => FieldError[] {
+  return (obj, old) => {
+    const errors = [...metaErrors(obj, old, true, nameIsDnsSubdomain), ...validateSpec(obj.spec)];
+    if (old !== undefined) errors.push(...validateImmutable(obj.spec?.selector, old.spec?.selector, 'spec.selector'));
+    return errors;
+  };
 }
