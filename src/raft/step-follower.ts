@@ -9,7 +9,12 @@ export function stepFollower(r: Raft, m: Message): StepResult {
     case 'transfer-leader':
     case 'read-index':
       if (r.lead === NONE) return 'RAFT_PROPOSAL_DROPPED';
-      r.send({ ...m, to: r.lead, from: m.from });
+      // Only this node's own requests are forwarded. One that another peer sent here,
+      // believing this node led, is dropped: relaying it would speak for that peer,
+      // which the authenticated peer links refuse; its sender retries (proposals fail
+      // with "leader changed", reads are asked again).
+      if (m.from !== r.id) return 'RAFT_PROPOSAL_DROPPED';
+      r.send({ ...m, to: r.lead });
       return undefined;
     case 'append':
       r.electionElapsed = 0;
