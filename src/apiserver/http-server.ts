@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+import { dualProtocolServer } from './dual-protocol.js';
 import type { Registry } from 'prom-client';
 import type { KvStore } from '../peer/kv-store.js';
 import type { Logger } from '../util/logger.js';
@@ -58,12 +59,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       writeError(res, error, options.logger);
     });
   };
-  const server: Server = options.tls !== undefined ? createHttpsServer({ ...options.tls }, handler) : createHttpServer(handler);
-  server.on('clientError', (error, socket) => {
-    options.logger.debug({ err: error }, 'bad HTTP request');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  const plainHandler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (options.tls !== undefined && !ownsPath(pathOf(req.url)) && options.fallback !== undefined) {
+      // Go's net/http answer; the Kubernetes API carries bearer tokens and is TLS only.
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+      res.end('Client sent an HTTP request to an HTTPS server.\n');
+      return;
+    }
+    handler(req, res);
+  };
+  const plain = createHttpServer(plainHandler);
+  const secure = options.tls !== undefined ? createHttpsServer({ ...options.tls }, handler) : undefined;
+  for (const s of secure !== undefined ? [plain, secure] : [plain]) {
+    s.on('clientError', (error, socket) => {
+      options.logger.debug({ err: error }, 'bad HTTP request');
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+  const server: Server | NetServer = secure !== undefined ? dualProtocolServer(plain, secure) : plain;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -76,7 +90,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `${options.tls !== undefined ? 'https' : 'http'}://${host}:${address.port}`,
-    close: () => closeServer(server),
+    close: async () => {
+      await Promise.all([closeServer(server), ...(secure !== undefined ? [closeServer(plain), closeServer(secure)] : [])]);
+    },
   };
 }
 
@@ -124,10 +140,15 @@ function text(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server | NetServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     // Watch streams never end by themselves: close every connection, which cancels their watchers.
-    server.closeAllConnections();
+    if ('closeAllConnections' in server) server.closeAllConnections();
   });
+}
+
+/** The paths this server answers itself, on plain HTTP as on TLS. */
+function ownsPath(path: string): boolean {
+  return path.startsWith('/v3/') || path === '/healthz' || path === '/livez' || path === '/readyz' || path === '/metrics';
 }

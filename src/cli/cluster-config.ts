@@ -125,7 +125,7 @@ export function peerUrlOf(peer: PeerSpec): string {
   return `ws://${hostForUrl(peer.host)}:${peer.peerPort}`;
 }
 
-function hostForUrl(host: string): string {
+export function hostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 

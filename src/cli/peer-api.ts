@@ -1,17 +1,49 @@
 import { startApiServer, type ApiServer } from '../apiserver/http-server.js';
+import { KubernetesApi } from '../apiserver/k8s/kubernetes-api.js';
+import { TokenAuthenticator, ensureClusterCredentials } from '../apiserver/security/index.js';
+import { defaultKindRegistry } from '../api/kinds/index.js';
 import type { Logger } from '../util/logger.js';
+import type { ClusterConfig } from './cluster-config.js';
 import type { PeerRuntime } from './peer-runtime.js';
 
+export interface PeerApi {
+  readonly server: ApiServer;
+  close(): Promise<void>;
+}
+
+/** Every name a client may dial to reach this cluster's API: peers and load balancer. */
+export function clusterApiHosts(config: ClusterConfig): string[] {
+  return [...new Set([config.loadBalancer.host, ...config.peers.map((p) => p.host)])];
+}
+
 /**
- * The peer's API port: etcd's /v3 gateway, /healthz, /readyz and /metrics over its
- * KV. The Kubernetes API plugs in as the server's fallback once it exists.
+ * The peer's API port: the Kubernetes API over TLS (cluster CA and tokens from the
+ * cluster data dir, made once by whichever process gets there first), and etcd's /v3
+ * gateway, /healthz, /readyz and /metrics over TLS or plain HTTP on the same port.
  */
-export function startPeerApi(runtime: PeerRuntime, logger: Logger): Promise<ApiServer> {
-  return startApiServer({
+export async function startPeerApi(runtime: PeerRuntime, config: ClusterConfig, logger: Logger): Promise<PeerApi> {
+  const credentials = await ensureClusterCredentials(config.dataDir, clusterApiHosts(config));
+  const kubernetes = new KubernetesApi({
+    store: runtime.kv,
+    registry: defaultKindRegistry(),
+    authenticator: new TokenAuthenticator(credentials.tokens),
+    logger: logger.child({ component: 'kube-api' }),
+  });
+  const server = await startApiServer({
     host: runtime.spec.host,
     port: runtime.spec.apiPort,
     store: runtime.kv,
     logger: logger.child({ component: 'api' }),
     metrics: runtime.metrics,
+    fallback: kubernetes.handle,
+    tls: { key: credentials.serving.privateKeyPem, cert: credentials.serving.certificatePem },
   });
+  void kubernetes.start();
+  return {
+    server,
+    close: async () => {
+      kubernetes.stop();
+      await server.close();
+    },
+  };
 }

@@ -31,7 +31,7 @@ export async function runPeerCommand(options: PeerCommandOptions, write: (line: 
   const runtime = await startPeerRuntime({ config, id: options.id, initialClusterState: state, logger, onFatal: (error) => fatal?.(error) });
   let api;
   try {
-    api = await startPeerApi(runtime, logger);
+    api = await startPeerApi(runtime, config, logger);
   } catch (error) {
     await runtime.stop();
     throw asListenError(error, `the API on ${runtime.spec.host}:${runtime.spec.apiPort}`);

@@ -1,5 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { loadClusterConfig, type ClusterConfig } from './cluster-config.js';
+import path from 'node:path';
+import { ensureClusterCredentials, writeKubeconfig } from '../apiserver/security/index.js';
+import { startLoadBalancer } from '../loadbalancer/load-balancer.js';
+import { createLogger } from '../util/logger.js';
+import { backendsOf } from './loadbalancer-commands.js';
+import { clusterApiHosts } from './peer-api.js';
+import { hostForUrl, loadClusterConfig, type ClusterConfig } from './cluster-config.js';
 import { resolveClusterSecret } from './cluster-secret-source.js';
 import { writeEndpointsFile } from './endpoints-file.js';
 import { leaderOf, probeCluster, type PeerProbe } from './peer-probe.js';
@@ -20,6 +26,7 @@ export async function runUpCommand(options: { config: string; dataDir?: string }
   const config = loadClusterConfig(options.config, options.dataDir);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await resolveClusterSecret(config); // created once here, so every child reads the same one
+  const credentials = await ensureClusterCredentials(config.dataDir, clusterApiHosts(config)); // likewise the CA and tokens
   const stop = stopSignal();
   let startupFailure: PeerExit | undefined;
   const supervisor = new PeerSupervisor((exit) => {
@@ -36,12 +43,27 @@ export async function runUpCommand(options: { config: string; dataDir?: string }
     return outcome === 'signal' ? 0 : 1;
   }
   const endpointsPath = await writeEndpointsFile(config);
-  // The API load balancer (src/loadbalancer) starts here, in front of endpoints.peers.
-  write(`ready ${config.name}: ${config.peers.length} peers, leader ${outcome.leader}, endpoints ${endpointsPath}, logs ${config.dataDir}/<id>/peer.log`);
-  write(`status: npx raftplane status --config ${options.config}   (Ctrl-C stops the cluster)`);
+  let balancer;
+  try {
+    balancer = await startLoadBalancer({ ...config.loadBalancer, backends: backendsOf(config), logger: createLogger({ component: 'loadbalancer' }) });
+  } catch (error) {
+    warn(`cannot start the load balancer on ${config.loadBalancer.host}:${config.loadBalancer.port}: ${(error as Error).message}`);
+    await supervisor.stopAll(PEER_STOP_GRACE_MS);
+    return 1;
+  }
+  const kubeconfigPath = path.join(config.dataDir, 'kubeconfig');
+  await writeKubeconfig(kubeconfigPath, {
+    serverUrl: `https://${hostForUrl(config.loadBalancer.host)}:${config.loadBalancer.port}`,
+    caCertificatePem: credentials.ca.certificatePem,
+    token: credentials.adminToken,
+    clusterName: config.name,
+  });
+  write(`ready ${config.name}: ${config.peers.length} peers, leader ${outcome.leader}, load balancer ${config.loadBalancer.host}:${config.loadBalancer.port}, kubeconfig ${kubeconfigPath}, endpoints ${endpointsPath}, logs ${config.dataDir}/<id>/peer.log`);
+  write(`try: kubectl --kubeconfig ${kubeconfigPath} get nodes,namespaces   status: npx raftplane status --config ${options.config}   (Ctrl-C stops the cluster)`);
 
   const signal = await stop;
   warn(`${signal}: stopping ${config.name}`);
+  await balancer.close();
   await supervisor.stopAll(PEER_STOP_GRACE_MS);
   await stopRuntimePeers(options, supervisor.launched, PEER_STOP_GRACE_MS);
   return 0;
