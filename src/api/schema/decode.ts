@@ -62,6 +62,16 @@ function goTypeName(schema: OpenApiSchema): string {
   }
 }
 
+/**
+ * Inline object schemas carry no Go type name; Kubernetes names them after their owner
+ * (DeploymentSpec, PodStatus) or after the field (Strategy), which this follows.
+ */
+function inlineStructName(outerStruct: string, path: string): string {
+  const field = path.split('.').pop() ?? '';
+  const capitalized = field.charAt(0).toUpperCase() + field.slice(1);
+  return field === 'spec' || field === 'status' ? `${outerStruct}${capitalized}` : capitalized;
+}
+
 function resolve(schema: OpenApiSchema, context: Context): OpenApiSchema {
   let current = schema;
   for (let hops = 0; current.$ref !== undefined && hops < 8; hops++) {
@@ -84,7 +94,9 @@ function decodeValue(value: unknown, declared: OpenApiSchema, path: string, cont
   const schema = resolve(declared, context);
   try {
     if (schema['x-kubernetes-int-or-string']) {
-      return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)) ? value : typeError(value, declared, path, context);
+      // Quantities also decode from any JSON number (resource.Quantity.UnmarshalJSON).
+      const numberOk = typeof value === 'number' && (schema.format === 'quantity' || Number.isInteger(value));
+      return typeof value === 'string' || numberOk ? value : typeError(value, declared, path, context);
     }
     switch (schema.type) {
       case 'string':
@@ -101,7 +113,9 @@ function decodeValue(value: unknown, declared: OpenApiSchema, path: string, cont
         return items === undefined ? value : value.map((item) => (item === null ? item : decodeValue(item, items, path, context)));
       }
       case 'object':
-        return isPlainObject(value) ? decodeObject(value, schema, path, context) : typeError(value, declared, path, context);
+        if (!isPlainObject(value)) return typeError(value, declared, path, context);
+        if (declared.$ref === undefined && schema.properties !== undefined) context.structName = inlineStructName(outerStruct, path);
+        return decodeObject(value, schema, path, context);
       default:
         return value;
     }
