@@ -46,7 +46,7 @@ t.test('up, status, SIGTERM, and up again on the same data dir; member replace',
     await rm(setup.dir, { recursive: true, force: true });
   });
   const first = await up(setup, (fn) => t.teardown(fn));
-  t.match(first.line, /^ready test-cluster: 3 peers, leader p[123], endpoints .*endpoints\.json/, first.line);
+  t.match(first.line, /^ready test-cluster: 3 peers, leader p[123], load balancer 127\.0\.0\.1:\d+, kubeconfig .*kubeconfig, endpoints .*endpoints\.json/, first.line);
 
   const endpoints = JSON.parse(await readFile(join(setup.dataDir, 'endpoints.json'), 'utf8')) as { peers: Array<{ id: string; api: string; peer: string }>; loadBalancer: string };
   t.same(endpoints.peers.map((p) => p.id), ['p1', 'p2', 'p3']);
