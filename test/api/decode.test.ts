@@ -43,3 +43,8 @@ t.test('int-or-string, quantities, nulls and opaque parts', async (t) => {
   const fraction = decodeWithSchema({ metadata: {}, spec: { replicas: 1.5 } }, 'io.k8s.api.apps.v1.Deployment');
   t.same(fraction.typeErrors, ['json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32']);
 });
+
+t.test('a malformed quantity fails decoding with resource.Quantity message', async (t) => {
+  const result = decodeWithSchema({ metadata: {}, spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { memory: '1Gb' } } }] } }, 'io.k8s.api.core.v1.Pod');
+  t.same(result.typeErrors, ["quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"]);
+});

@@ -182,3 +182,10 @@ t.test('printPod STATUS: init containers show Init:N/M and Init:<reason>', async
   base.status!.initContainerStatuses[1]!.state = { waiting: { reason: 'ImagePullBackOff' } };
   t.equal(narrowRow(podKind, base)[2], 'Init:ImagePullBackOff');
 });
+
+t.test('ValidateResourceRequirements: a request above its limit', async (t) => {
+  const bad = admit(podKind, pod('r', { spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }] } }));
+  t.same(errorsOf(bad), ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1']);
+  const fine = admit(podKind, pod('r', { spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' }, limits: { cpu: '0.1' } } }] } }));
+  t.same(errorsOf(fine), []);
+});

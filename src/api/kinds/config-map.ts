@@ -73,7 +73,6 @@ export const configMapKind = defineKind<ConfigMap>({
     nameColumn(),
     column({
       name: 'Data',
-      type: 'integer',
       description: 'Data contains the configuration data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.',
       cell: (cm) => Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length,
     }),

@@ -103,7 +103,6 @@ export function jobStatusText(job: Job): string {
   if (hasCondition(job, 'Complete')) return 'Complete';
   if (hasCondition(job, 'Failed')) return 'Failed';
   if (job.metadata.deletionTimestamp) return 'Terminating';
-  if (hasCondition(job, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   if (hasCondition(job, 'Suspended')) return 'Suspended';
   if (hasCondition(job, 'FailureTarget')) return 'FailureTarget';
   return 'Running';

@@ -1,5 +1,6 @@
 /** core/v1 Pod, with status, binding, eviction and log subresources. */
 import { ALL_VERBS, defineKind, type TableRowCondition } from '../kind.js';
+import { compareQuantities, parseQuantity } from '../quantity.js';
 import { definition } from '../schema/definitions.js';
 import { nameIsDnsSubdomain } from '../validation/names.js';
 import { defaultPodSpec } from './pod-spec/defaults.js';
@@ -12,6 +13,14 @@ import { metadataFields } from './shared/metadata-fields.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { metaErrors } from './shared/validate-meta.js';
 
+function sameQuantity(a: string | number, b: string | number): boolean {
+  try {
+    return compareQuantities(parseQuantity(a), parseQuantity(b)) === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** qos.GetPodQOS, reduced to the three classes' defining rules. */
 export function podQosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
@@ -20,7 +29,10 @@ export function podQosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEf
   const guaranteed = containers.every((c) => {
     const limits = c.resources?.limits ?? {};
     const requests = c.resources?.requests ?? {};
-    return ['cpu', 'memory'].every((r) => limits[r] !== undefined && String(requests[r] ?? limits[r]) === String(limits[r]));
+    return ['cpu', 'memory'].every((r) => {
+      const limit = limits[r];
+      return limit !== undefined && sameQuantity(requests[r] ?? limit, limit);
+    });
   });
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }

@@ -78,7 +78,7 @@ export const secretKind = defineKind<Secret>({
   printerColumns: [
     nameColumn(),
     column({ name: 'Type', description: 'The type of the secret', cell: (s) => s.type ?? '' }),
-    column({ name: 'Data', type: 'integer', description: 'The number of data entries in the secret', cell: (s) => Object.keys(s.data ?? {}).length }),
+    column({ name: 'Data', description: 'Data contains the secret data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'.', cell: (s) => Object.keys(s.data ?? {}).length }),
     ageColumn(),
   ],
   selectableFields: { ...metadataFields<Secret>(), type: (s) => s.type ?? '' },

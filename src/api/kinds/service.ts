@@ -153,7 +153,8 @@ export function serviceExternalIp(service: Service): string {
     case 'NodePort':
       return externalIps.length > 0 ? externalIps.join(',') : '<none>';
     case 'LoadBalancer': {
-      const ingress = (service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip || i.hostname || '').filter((s) => s !== '');
+      // loadBalancerStatusStringer: a sorted set of IPs (else hostnames).
+      const ingress = [...new Set((service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip || i.hostname || '').filter((s) => s !== ''))].sort();
       const all = [...ingress, ...externalIps];
       return all.length > 0 ? all.join(',') : '<pending>';
     }
@@ -190,7 +191,7 @@ export const serviceKind = defineKind<Service>({
   printerColumns: [
     nameColumn(),
     column({ name: 'Type', description: 'The type of service.', cell: (svc) => svc.spec?.type ?? '' }),
-    column({ name: 'Cluster-IP', description: 'The IP address of the service.', cell: (svc) => svc.spec?.clusterIPs?.[0] || svc.spec?.clusterIP || '<none>' }),
+    column({ name: 'Cluster-IP', description: 'The IP address of the service.', cell: (svc) => svc.spec?.clusterIPs?.[0] ?? '<none>' }),
     column({ name: 'External-IP', description: 'The external IP address of the service.', cell: serviceExternalIp }),
     column({ name: 'Port(s)', description: 'The ports of the service.', cell: (svc) => portsText(svc.spec?.ports) }),
     ageColumn(),

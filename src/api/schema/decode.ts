@@ -7,6 +7,7 @@
  * the zero values they decode to.
  */
 import { isPlainObject } from '../object.js';
+import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity.js';
 import { REF_PREFIX } from './builders.js';
 import { SCHEMA_DEFINITIONS } from './definitions.js';
 import type { OpenApiSchema } from './openapi.js';
@@ -62,6 +63,15 @@ function goTypeName(schema: OpenApiSchema): string {
   }
 }
 
+function isQuantity(value: string | number): boolean {
+  try {
+    parseQuantity(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Inline object schemas carry no Go type name; Kubernetes names them after their owner
  * (DeploymentSpec, PodStatus) or after the field (Strategy), which this follows.
@@ -96,7 +106,13 @@ function decodeValue(value: unknown, declared: OpenApiSchema, path: string, cont
     if (schema['x-kubernetes-int-or-string']) {
       // Quantities also decode from any JSON number (resource.Quantity.UnmarshalJSON).
       const numberOk = typeof value === 'number' && (schema.format === 'quantity' || Number.isInteger(value));
-      return typeof value === 'string' || numberOk ? value : typeError(value, declared, path, context);
+      if (!(typeof value === 'string' || numberOk)) return typeError(value, declared, path, context);
+      if (schema.format === 'quantity' && !isQuantity(value as string | number)) {
+        // resource.Quantity's UnmarshalJSON error reaches the client as it is.
+        context.typeErrors.push(QUANTITY_FORMAT_MESSAGE);
+        return undefined;
+      }
+      return value;
     }
     switch (schema.type) {
       case 'string':

@@ -8,10 +8,12 @@ import {
   type FieldError,
   index,
   invalid,
+  key,
   notFound,
   notSupported,
   required,
 } from '../../field-errors.js';
+import { compareQuantities, parseQuantity, type Quantity, QUANTITY_FORMAT_MESSAGE } from '../../quantity.js';
 import { IS_NEGATIVE } from '../../validation/object-meta.js';
 import {
   inclusiveRangeError,
@@ -68,6 +70,32 @@ function validateEnv(container: Container, path: string): FieldError[] {
   return errors;
 }
 
+/** ValidateResourceRequirements: quantities non-negative, each request at most its limit. */
+function validateResources(container: Container, path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const parsed = (amount: string | number, at: string): Quantity | undefined => {
+    try {
+      const quantity = parseQuantity(amount);
+      if (quantity.milli < 0n) errors.push(invalid(at, quantity.text, IS_NEGATIVE));
+      return quantity;
+    } catch {
+      errors.push(invalid(at, String(amount), QUANTITY_FORMAT_MESSAGE));
+      return undefined;
+    }
+  };
+  const limits = container.resources?.limits ?? {};
+  const limitQuantities = new Map<string, Quantity | undefined>();
+  for (const [resource, amount] of Object.entries(limits)) limitQuantities.set(resource, parsed(amount, key(child(path, 'limits'), resource)));
+  for (const [resource, amount] of Object.entries(container.resources?.requests ?? {})) {
+    const request = parsed(amount, key(child(path, 'requests'), resource));
+    const limit = limitQuantities.get(resource);
+    if (request !== undefined && limit !== undefined && compareQuantities(request, limit) > 0) {
+      errors.push(invalid(child(path, 'requests'), request.text, `must be less than or equal to ${resource} limit of ${limit.text}`));
+    }
+  }
+  return errors;
+}
+
 function validateVolumeMounts(container: Container, path: string, volumes: ReadonlySet<string>): FieldError[] {
   const errors: FieldError[] = [];
   const mountPaths = new Set<string>();
@@ -103,6 +131,7 @@ function validateContainers(
     errors.push(...validatePorts(container, child(at, 'ports')));
     errors.push(...validateEnv(container, child(at, 'env')));
     errors.push(...validateVolumeMounts(container, child(at, 'volumeMounts'), context.volumes));
+    errors.push(...validateResources(container, child(at, 'resources')));
     errors.push(...validateEnum(container.imagePullPolicy, child(at, 'imagePullPolicy'), PULL_POLICIES));
     errors.push(...validateEnum(container.terminationMessagePolicy, child(at, 'terminationMessagePolicy'), TERMINATION_MESSAGE_POLICIES));
   });
