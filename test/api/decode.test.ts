@@ -1,5 +1,9 @@
 import t from 'tap';
-import { decodeWithSchema } from '../../src/api/schema/decode.js';
+import { decodeWithSchema as decodeAs } from '../../src/api/schema/decode.js';
+import { SCHEMA_DEFINITIONS } from '../../src/api/schema/definitions.js';
+
+const decodeWithSchema = (body: unknown, definitionName: string): ReturnType<typeof decodeAs> =>
+  decodeAs(body, { schema: SCHEMA_DEFINITIONS[definitionName]!, definitionName });
 
 t.test('a wrong JSON type is reported the way Go decoding reports it', async (t) => {
   const result = decodeWithSchema({ metadata: { name: 'p' }, spec: { containers: 'nginx' } }, 'io.k8s.api.core.v1.Pod');

@@ -180,3 +180,11 @@ t.test('JSON merge patch (RFC 7386): the RFC appendix examples', async (t) => {
   t.same(jsonMergePatch({}, { a: { bb: { ccc: null } } }), { a: { bb: {} } });
   t.same(jsonMergePatch({ spec: { replicas: 1, paused: true } }, { spec: { replicas: 3 } }), { spec: { replicas: 3, paused: true } }, 'kubectl scale --type=merge');
 });
+
+t.test('normalizeElementOrder: without $setElementOrder a new element goes before server-only ones', async (t) => {
+  const original = deploymentWith({ containers: containers(['a', 'b']) });
+  const patched = strategicMergePatch(original, { spec: { template: { spec: { containers: [{ name: 'c', image: 'c:1' }] } } } }, deploymentKind.schema);
+  t.same(podSpecOf(patched)['containers'], containers(['c', 'a', 'b']));
+  const merged = strategicMergePatch(original, { spec: { template: { spec: { containers: [{ name: 'b', image: 'b:2' }] } } } }, deploymentKind.schema);
+  t.same(podSpecOf(merged)['containers'], [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:2' }], 'known elements keep their place');
+});

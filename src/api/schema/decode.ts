@@ -159,14 +159,17 @@ function decodeObject(value: Record<string, unknown>, schema: OpenApiSchema, pat
   return out;
 }
 
-/** Decodes `body` as an instance of the definition `definitionName` (io.k8s.api.core.v1.Pod). */
-export function decodeWithSchema(body: unknown, definitionName: string): DecodeResult {
+/**
+ * Decodes `body` as an instance of a kind: `target.schema` is its top-level schema (inline or
+ * from SCHEMA_DEFINITIONS), `target.definitionName` its OpenAPI name (io.k8s.api.core.v1.Pod),
+ * which names the Go struct in messages. A KindDeclaration fits as it is.
+ */
+export function decodeWithSchema(body: unknown, target: { readonly schema: OpenApiSchema; readonly definitionName: string }): DecodeResult {
+  const { schema, definitionName } = target;
   const context: Context = { typeErrors: [], unknownFields: [], structName: definitionName.split('.').pop() ?? definitionName };
-  const schema = SCHEMA_DEFINITIONS[definitionName];
-  if (schema === undefined) throw new Error(`no schema definition ${definitionName}`);
   if (!isPlainObject(body)) {
     return { value: body, typeErrors: [`json: cannot unmarshal ${jsonTypeName(body)} into Go value of type ${shortName(definitionName)}`], unknownFields: [] };
   }
-  const value = decodeObject(body, schema, '', context);
+  const value = decodeObject(body, resolve(schema, context), '', context);
   return { value, typeErrors: context.typeErrors, unknownFields: context.unknownFields };
 }
