@@ -109,3 +109,25 @@ t.test('strategicMergePatch agrees with kubectl patch --local', async (t) => {
     t.strictSame(strategicMergePatch(original, patch, declaration.schema), expected, name);
   }
 });
+
+const ERROR_CASES: [string, Record<string, unknown>][] = [
+  ['$patch: merge in a map', { metadata: { labels: { $patch: 'merge', x: 'y' } } }],
+  ['$patch: merge in a list', podSpec({ containers: [{ $patch: 'merge' }] })],
+  ['missing merge key', podSpec({ containers: [{ image: 'x', args: ['a'] }] })],
+  ['unknown directive', { spec: { $patch: 'explode', replicas: 1 } }],
+];
+
+t.test('strategic merge patch errors read as kubectl\'s', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'raftplane-smp-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'object.json');
+  await writeFile(file, JSON.stringify(deployment));
+  for (const [name, patch] of ERROR_CASES) {
+    const expected = await new Promise<string>((resolve) => {
+      execFile('kubectl', ['patch', '--local', '-f', file, '--type', 'strategic', '-p', JSON.stringify(patch), '-o', 'json'], { timeout: 20_000, env: { ...process.env, KUBECONFIG: '/dev/null' } }, (_e, _out, stderr) =>
+        resolve(stderr.trim().replace(/^error: /, '')),
+      );
+    });
+    t.throws(() => strategicMergePatch(deployment, patch, deploymentKind.schema), { message: expected }, name);
+  }
+});

@@ -30,8 +30,12 @@ export function strategicMergePatch(original: unknown, patch: unknown, schema: O
   return mergeMap(base, structuredClone(patch as JsonMap), schema);
 }
 
+/** fmt's %v of a decoded JSON value: maps print with sorted keys. */
 function goString(value: unknown): string {
-  return isPlainObject(value) ? `map[${Object.entries(value).map(([k, v]) => `${k}:${goString(v)}`).join(' ')}]` : String(value);
+  if (Array.isArray(value)) return `[${value.map(goString).join(' ')}]`;
+  if (!isPlainObject(value)) return String(value);
+  const keys = Object.keys(value).sort();
+  return `map[${keys.map((k) => `${k}:${goString(value[k])}`).join(' ')}]`;
 }
 
 function handleMapDirective(directive: unknown, patch: JsonMap): JsonMap {
