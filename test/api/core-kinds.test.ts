@@ -167,3 +167,23 @@ t.test('printEvent, printEndpoints, printLease, printServiceAccount', async (t) 
   const sa = admit(serviceAccountKind, { metadata: { name: 'default', namespace: 'default' } });
   t.same(row(serviceAccountKind, sa), ['default', 0, '60s']);
 });
+
+t.test('Service update: allocated clusterIP and nodePorts carried over when left out (kubectl replace)', async (t) => {
+  const old = service({ type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort: 30080 }], clusterIP: '10.96.0.7', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
+  old.metadata.resourceVersion = '9';
+  const replaced = structuredClone(old);
+  replaced.spec = { type: 'NodePort', ports: [{ name: 'http', port: 80 }], selector: { app: 'web' } };
+  serviceKind.defaults(replaced);
+  serviceKind.prepareForUpdate(replaced, old);
+  t.match(replaced.spec, { clusterIP: '10.96.0.7', clusterIPs: ['10.96.0.7'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ports: [{ nodePort: 30080 }] });
+  t.same(messages(serviceKind, replaced, old), []);
+  const toClusterIp = structuredClone(old);
+  toClusterIp.spec!.type = 'ClusterIP';
+  serviceKind.prepareForUpdate(toClusterIp, old);
+  t.equal(toClusterIp.spec?.ports?.[0]?.nodePort, undefined, 'node ports dropped when the type no longer uses them');
+  const toExternal = structuredClone(old);
+  toExternal.spec = { ...toExternal.spec, type: 'ExternalName', externalName: 'db.example.com' };
+  serviceKind.prepareForUpdate(toExternal, old);
+  t.equal(toExternal.spec?.clusterIP, undefined);
+  t.same(messages(serviceKind, toExternal, old).filter((m) => m.startsWith('spec.clusterIP')), []);
+});

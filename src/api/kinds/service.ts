@@ -15,6 +15,7 @@ import { ageColumn, column, nameColumn } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { metaErrors } from './shared/validate-meta.js';
+import { prepareServiceSpecUpdate } from './service-update.js';
 
 export interface ServicePort {
   name?: string;
@@ -187,7 +188,12 @@ export const serviceKind = defineKind<Service>({
     if (old !== undefined) errors.push(...validateServiceUpdate(service.spec, old.spec));
     return errors;
   },
-  ...statusRules,
+  prepareForCreate: statusRules.prepareForCreate,
+  prepareForUpdate(service, old) {
+    statusRules.prepareForUpdate(service, old);
+    prepareServiceSpecUpdate(service, old);
+  },
+  prepareForStatusUpdate: statusRules.prepareForStatusUpdate,
   printerColumns: [
     nameColumn(),
     column({ name: 'Type', description: 'The type of service.', cell: (svc) => svc.spec?.type ?? '' }),
