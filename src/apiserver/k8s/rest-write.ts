@@ -165,7 +165,13 @@ export async function updateObject(ctx: RestContext, d: KindDeclaration, info: R
   const warnings = checkUnknownFields(d, body, fieldValidationOf(info.query));
   const typed = checkTypeMeta(d, structuredClone(body));
   const precondition = preconditionOf(typed);
-  const stored = await guaranteedUpdate(ctx, d, info, target, () => ({ next: structuredClone(typed), precondition }));
+  const stored = await guaranteedUpdate(ctx, d, info, target, (current) => {
+    const next = structuredClone(typed);
+    // An unconditional update (no resourceVersion in the body) writes over whatever is
+    // stored, as kube-apiserver does for kinds that allow it: it takes the stored version.
+    if (precondition === undefined) next.metadata.resourceVersion = String(current.modRevision);
+    return { next, precondition };
+  });
   return { status: 200, body: stored.object, warnings };
 }
 
