@@ -36,11 +36,11 @@ export function formatEndpoints(endpoints: Endpoints): string {
   const list: string[] = [];
   let count = 0;
   let more = false;
-  const hostPort = (ip: string, port: number): string => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+  const hostPort = (ip: string | undefined, port: number | undefined): string => ((ip ?? '').includes(':') ? `[${ip}]:${port ?? 0}` : `${ip ?? ''}:${port ?? 0}`);
   for (const subset of subsets) {
     const addresses = subset.addresses ?? [];
     const ports = subset.ports ?? [];
-    const pairs = ports.length === 0 ? addresses.map((a) => a.ip) : ports.flatMap((p) => addresses.map((a) => hostPort(a.ip, p.port)));
+    const pairs = ports.length === 0 ? addresses.map((a) => a.ip ?? '') : ports.flatMap((p) => addresses.map((a) => hostPort(a.ip, p.port)));
     count += pairs.length;
     for (const pair of pairs) {
       if (list.length === shownMax) {

@@ -94,6 +94,27 @@ function resolve(schema: OpenApiSchema, context: Context): OpenApiSchema {
   return current;
 }
 
+/** A null list element decodes to the Go zero value of the element type. */
+function zeroValue(declared: OpenApiSchema, context: Context): unknown {
+  const outer = context.structName;
+  const schema = resolve(declared, context);
+  context.structName = outer;
+  if (schema['x-kubernetes-int-or-string']) return 0;
+  switch (schema.type) {
+    case 'string':
+      return '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    default:
+      return {};
+  }
+}
+
 function typeError(value: unknown, declared: OpenApiSchema, path: string, context: Context): undefined {
   context.typeErrors.push(`json: cannot unmarshal ${jsonTypeName(value)} into Go struct field ${context.structName}.${path} of type ${goTypeName(declared)}`);
   return undefined;
@@ -126,7 +147,7 @@ function decodeValue(value: unknown, declared: OpenApiSchema, path: string, cont
       case 'array': {
         if (!Array.isArray(value)) return typeError(value, declared, path, context);
         const items = schema.items;
-        return items === undefined ? value : value.map((item) => (item === null ? item : decodeValue(item, items, path, context)));
+        return items === undefined ? value : value.map((item) => (item === null ? zeroValue(items, context) : decodeValue(item, items, path, context)));
       }
       case 'object':
         if (!isPlainObject(value)) return typeError(value, declared, path, context);
