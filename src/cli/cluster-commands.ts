@@ -14,7 +14,7 @@ const err = (line: string): void => void process.stderr.write(`${line}\n`);
  * request) print `error: <message>` and exit 1, as etcdctl and kubectl do; anything
  * else is a bug and keeps its stack.
  */
-async function run(body: () => Promise<number>): Promise<void> {
+export async function runCliCommand(body: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await body();
   } catch (error) {
@@ -44,27 +44,27 @@ export function registerClusterCommands(program: Command): void {
     .requiredOption('--id <id>', 'which peer of the config')
     .option('--initial-cluster-state <state>', '"new" (founding member or restart) or "existing" (join a running cluster, empty data dir)', 'new')
     // After a fatal disk error sockets may still be open: the peer is done, so exit for sure.
-    .action((o: ConfigFlags & { id: string; initialClusterState: string }) => run(() => runPeerCommand(o, out)).then(() => process.exit()));
+    .action((o: ConfigFlags & { id: string; initialClusterState: string }) => runCliCommand(() => runPeerCommand(o, out)).then(() => process.exit()));
 
   withConfig(program.command('up').description('run every peer of a cluster as child processes until SIGINT/SIGTERM'))
-    .action((o: ConfigFlags) => run(() => runUpCommand(o, out, err)));
+    .action((o: ConfigFlags) => runCliCommand(() => runUpCommand(o, out, err)));
 
   withConfig(program.command('status').description('role, term, indexes and health of every peer; exit 0 if a quorum is healthy'))
     .option('--json', 'one JSON object')
-    .action((o: ConfigFlags & { json?: boolean }) => run(() => runStatusCommand(o, out)));
+    .action((o: ConfigFlags & { json?: boolean }) => runCliCommand(() => runStatusCommand(o, out)));
 
   const member = program.command('member').description('list and change cluster membership at run time');
   withConfig(member.command('list').description('list members'))
     .option('--json', 'JSON output')
-    .action((o: ConfigFlags & { json?: boolean }) => run(() => runMemberList(o, out)));
+    .action((o: ConfigFlags & { json?: boolean }) => runCliCommand(() => runMemberList(o, out)));
   withConfig(member.command('add <name>').description('add a member (start it afterwards with --initial-cluster-state existing)'))
     .requiredOption('--peer-url <url>', 'ws://host:port of its peer listener')
     .option('--client-url <url>', 'http://host:port of its API')
     .option('--learner', 'add as a non-voting learner (promote once caught up)')
-    .action((name: string, o: ConfigFlags & { peerUrl: string; clientUrl?: string; learner?: boolean }) => run(() => runMemberAdd({ ...o, name }, out)));
+    .action((name: string, o: ConfigFlags & { peerUrl: string; clientUrl?: string; learner?: boolean }) => runCliCommand(() => runMemberAdd({ ...o, name }, out)));
   for (const verb of ['promote', 'remove'] as const) {
     withConfig(member.command(`${verb} <name>`).description(verb === 'promote' ? 'promote a caught-up learner to voter' : 'remove a member'))
-      .action((name: string, o: ConfigFlags) => run(() => runMemberChange({ ...o, verb, name }, out)));
+      .action((name: string, o: ConfigFlags) => runCliCommand(() => runMemberChange({ ...o, verb, name }, out)));
   }
   withConfig(member.command('replace').description('replace a dead member without downtime: add learner, start, catch up, promote, remove'))
     .requiredOption('--dead <id>', 'the member to replace')
@@ -74,7 +74,7 @@ export function registerClusterCommands(program: Command): void {
     .requiredOption('--api-port <port>', 'its API port', port)
     .option('--wait-ms <ms>', 'bounded wait for start and catch-up', (v) => Number(v), 60_000)
     .action((o: ConfigFlags & { dead: string; new: string; host: string; peerPort: number; apiPort: number; waitMs: number }) =>
-      run(() =>
+      runCliCommand(() =>
         runMemberReplace(
           {
             config: o.config,

@@ -4,6 +4,7 @@ import { runDemo } from '../sim/sim-demo.js';
 import { runSimCommand } from './sim-command.js';
 import { registerClusterCommands } from './cluster-commands.js';
 import { registerLoadBalancerCommands } from './loadbalancer-commands.js';
+import { registerFaultCommand } from './fault-command.js';
 
 // A closed pipe (`raftplane sim ... | head`) is a normal way for a reader to stop.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -45,6 +46,7 @@ program
   });
 
 registerLoadBalancerCommands(program);
+registerFaultCommand(program);
 
 registerClusterCommands(program);
 

@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ADMIN_FAULTS_PATH, handleAdminFaults } from '../apiserver/admin-faults.js';
 import { startApiServer, type ApiServer } from '../apiserver/http-server.js';
 import { KubernetesApi } from '../apiserver/k8s/kubernetes-api.js';
 import { TokenAuthenticator, ensureClusterCredentials } from '../apiserver/security/index.js';
@@ -19,23 +21,30 @@ export function clusterApiHosts(config: ClusterConfig): string[] {
 /**
  * The peer's API port: the Kubernetes API over TLS (cluster CA and tokens from the
  * cluster data dir, made once by whichever process gets there first), and etcd's /v3
- * gateway, /healthz, /readyz and /metrics over TLS or plain HTTP on the same port.
+ * gateway, /healthz, /readyz and /metrics over TLS or plain HTTP on the same port;
+ * /admin/faults (TLS, cluster admins) switches chaos faults on this peer's links.
  */
 export async function startPeerApi(runtime: PeerRuntime, config: ClusterConfig, logger: Logger): Promise<PeerApi> {
   const credentials = await ensureClusterCredentials(config.dataDir, clusterApiHosts(config));
+  const authenticator = new TokenAuthenticator(credentials.tokens);
   const kubernetes = new KubernetesApi({
     store: runtime.kv,
     registry: defaultKindRegistry(),
-    authenticator: new TokenAuthenticator(credentials.tokens),
+    authenticator,
     logger: logger.child({ component: 'kube-api' }),
   });
+  const adminLogger = logger.child({ component: 'admin' });
+  const fallback = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    (req.url ?? '').split('?')[0] === ADMIN_FAULTS_PATH
+      ? handleAdminFaults(req, res, { authenticator, transport: runtime.transport, logger: adminLogger })
+      : kubernetes.handle(req, res);
   const server = await startApiServer({
     host: runtime.spec.host,
     port: runtime.spec.apiPort,
     store: runtime.kv,
     logger: logger.child({ component: 'api' }),
     metrics: runtime.metrics,
-    fallback: kubernetes.handle,
+    fallback,
     tls: { key: credentials.serving.privateKeyPem, cert: credentials.serving.certificatePem },
   });
   void kubernetes.start();
