@@ -9,6 +9,7 @@ import { isApiModelError } from '../../src/api/errors.js';
 import { defaultKindRegistry } from '../../src/api/kinds/index.js';
 import { isPlainObject, type KubeObject } from '../../src/api/object.js';
 import { strategicMergePatch } from '../../src/api/patch/strategic-merge.js';
+import { jsonMergePatch } from '../../src/api/patch/json-merge.js';
 import { decodeWithSchema } from '../../src/api/schema/decode.js';
 import { LabelSelector } from '../../src/api/selectors/label-selector.js';
 import { parseFieldSelector } from '../../src/api/selectors/field-selector.js';
@@ -137,4 +138,27 @@ t.test('random selector strings are parsed or refused with a coded error', async
     }
   }
   t.pass('3000 random selectors handled');
+});
+
+t.test('__proto__ keys in patches and bodies never reach Object.prototype', async (t) => {
+  const original = deployment('d');
+  const attacks = [
+    JSON.parse('{"__proto__": {"polluted": "smp"}}') as Record<string, unknown>,
+    JSON.parse('{"metadata": {"__proto__": {"polluted": "meta"}}}') as Record<string, unknown>,
+    JSON.parse('{"metadata": {"labels": {"__proto__": {"polluted": "labels"}}}}') as Record<string, unknown>,
+  ];
+  const declaration = registry.byApiVersionKind('apps/v1', 'Deployment')!;
+  for (const attack of attacks) {
+    try {
+      strategicMergePatch(original, attack, declaration.schema);
+    } catch (error) {
+      if (!isApiModelError(error)) throw error;
+    }
+    jsonMergePatch(original, attack);
+    decodeWithSchema({ ...original, ...attack }, declaration);
+  }
+  t.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  const patched = strategicMergePatch(original, attacks[0], declaration.schema);
+  t.equal(Object.getPrototypeOf(patched), Object.prototype, 'the result keeps a plain prototype');
+  t.same(decodeWithSchema(patched, declaration).unknownFields, ['__proto__'], 'and the key is dropped as an unknown field');
 });

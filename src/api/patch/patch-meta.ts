@@ -16,7 +16,8 @@ export interface FieldPatchMeta {
 
 export function fieldPatchMeta(parent: OpenApiSchema | undefined, field: string): FieldPatchMeta {
   const resolved = resolveSchema(parent);
-  let fieldSchema: OpenApiSchema | undefined = resolved?.properties?.[field];
+  const properties = resolved?.properties;
+  let fieldSchema: OpenApiSchema | undefined = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, field) ? properties[field] : undefined;
   if (fieldSchema === undefined && typeof resolved?.additionalProperties === 'object') fieldSchema = resolved.additionalProperties;
   const strategies = (fieldSchema?.['x-kubernetes-patch-strategy'] ?? '').split(',').filter((s) => s.length > 0);
   return { schema: fieldSchema, strategies, mergeKey: fieldSchema?.['x-kubernetes-patch-merge-key'] ?? '' };

@@ -8,7 +8,7 @@
  * These are the patches kubectl apply, edit, label, annotate and scale send.
  */
 import { ApiModelError } from '../errors.js';
-import { isPlainObject } from '../object.js';
+import { hasOwn, isPlainObject, setOwn } from '../object.js';
 import type { OpenApiSchema } from '../schema/openapi.js';
 import { fieldPatchMeta, itemSchema } from './patch-meta.js';
 
@@ -53,7 +53,7 @@ function stripDirectives(value: JsonMap): JsonMap {
 }
 
 function applyRetainKeys(original: JsonMap, patch: JsonMap): void {
-  if (!(RETAIN_KEYS in patch)) return;
+  if (!hasOwn(patch, RETAIN_KEYS)) return;
   const retain = patch[RETAIN_KEYS];
   delete patch[RETAIN_KEYS];
   if (!Array.isArray(retain)) fail('invalid patch format of retainKeys');
@@ -66,7 +66,7 @@ function applyRetainKeys(original: JsonMap, patch: JsonMap): void {
 }
 
 function mergeMap(original: JsonMap, patch: JsonMap, schema: OpenApiSchema | undefined): JsonMap {
-  if (DIRECTIVE in patch) return handleMapDirective(patch[DIRECTIVE], patch);
+  if (hasOwn(patch, DIRECTIVE)) return handleMapDirective(patch[DIRECTIVE], patch);
   applyRetainKeys(original, patch);
   applySetElementOrder(original, patch, schema);
   for (const [rawKey, patchValue] of Object.entries(patch)) {
@@ -82,21 +82,18 @@ function mergeMap(original: JsonMap, patch: JsonMap, schema: OpenApiSchema | und
       continue;
     }
     const meta = fieldPatchMeta(schema, key);
-    if (!(key in original)) {
-      if (!isDeleteList) original[key] = newValue(patchValue, meta.schema);
+    if (!hasOwn(original, key)) {
+      if (!isDeleteList) setOwn(original, key, newValue(patchValue, meta.schema));
       continue;
     }
     const originalValue = original[key];
     if (isPlainObject(originalValue) && isPlainObject(patchValue)) {
-      original[key] = meta.strategies.includes('replace') ? stripDirectives(patchValue) : mergeMap(originalValue, patchValue, meta.schema);
+      setOwn(original, key, meta.strategies.includes('replace') ? stripDirectives(patchValue) : mergeMap(originalValue, patchValue, meta.schema));
     } else if (Array.isArray(originalValue) && Array.isArray(patchValue)) {
-      original[key] = meta.strategies.includes('merge')
-        ? mergeList(originalValue, patchValue, meta.schema, meta.mergeKey, isDeleteList)
-        : isDeleteList
-          ? originalValue
-          : patchValue;
+      const list = meta.strategies.includes('merge') ? mergeList(originalValue, patchValue, meta.schema, meta.mergeKey, isDeleteList) : isDeleteList ? originalValue : patchValue;
+      setOwn(original, key, list);
     } else if (!isDeleteList) {
-      original[key] = newValue(patchValue, meta.schema);
+      setOwn(original, key, newValue(patchValue, meta.schema));
     }
   }
   return original;
@@ -165,7 +162,7 @@ function applyListDirectives(original: unknown[], patch: unknown[], mergeKey: st
   const plain: unknown[] = [];
   let replace = false;
   for (const item of patch) {
-    if (!isPlainObject(item) || !(DIRECTIVE in item)) {
+    if (!isPlainObject(item) || !hasOwn(item, DIRECTIVE)) {
       plain.push(item);
       continue;
     }
@@ -224,8 +221,8 @@ function applySetElementOrder(original: JsonMap, patch: JsonMap, schema: OpenApi
     if (!Array.isArray(order) || key.length === 0) fail('invalid patch format of setElementOrder list');
     const orderList = order as unknown[];
     const meta = fieldPatchMeta(schema, key);
-    const originalList = original[key];
-    const patchList = patch[key];
+    const originalList = hasOwn(original, key) ? original[key] : undefined;
+    const patchList = hasOwn(patch, key) ? patch[key] : undefined;
     if (originalList !== undefined && !Array.isArray(originalList)) continue;
     if (patchList !== undefined && !Array.isArray(patchList)) fail('invalid patch format of setElementOrder list');
     let merged: unknown[];
@@ -238,7 +235,7 @@ function applySetElementOrder(original: JsonMap, patch: JsonMap, schema: OpenApi
     } else {
       continue;
     }
-    original[key] = normalizeOrder(merged, orderList, originalList ?? [], meta.mergeKey);
+    setOwn(original, key, normalizeOrder(merged, orderList, originalList ?? [], meta.mergeKey));
     delete patch[key];
   }
 }

@@ -6,7 +6,7 @@
  * server can honour fieldValidation=Strict/Warn/Ignore; nulls in typed fields are dropped as
  * the zero values they decode to.
  */
-import { isPlainObject } from '../object.js';
+import { hasOwn, isPlainObject, setOwn } from '../object.js';
 import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity.js';
 import { REF_PREFIX } from './builders.js';
 import { SCHEMA_DEFINITIONS } from './definitions.js';
@@ -167,15 +167,15 @@ function decodeObject(value: Record<string, unknown>, schema: OpenApiSchema, pat
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true || schema.additionalProperties === true;
   for (const [field, fieldValue] of Object.entries(value)) {
     const fieldPath = path === '' ? field : `${path}.${field}`;
-    const declared = schema.properties?.[field] ?? additional;
+    const declared = (schema.properties !== undefined && hasOwn(schema.properties, field) ? schema.properties[field] : undefined) ?? additional;
     if (declared === undefined) {
-      if (preserve) out[field] = fieldValue;
+      if (preserve) setOwn(out, field, fieldValue);
       else context.unknownFields.push(fieldPath);
       continue;
     }
     if (fieldValue === null) continue;
     const decoded = decodeValue(fieldValue, declared, fieldPath, context);
-    if (decoded !== undefined) out[field] = decoded;
+    if (decoded !== undefined) setOwn(out, field, decoded);
   }
   return out;
 }
