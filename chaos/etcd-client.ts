@@ -1,0 +1,41 @@
+/** The few etcd v3 JSON calls a chaos run makes. */
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+const unb64 = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString();
+
+async function call(api: string, path: string, body: unknown, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await fetch(`${api}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status !== 200) return undefined;
+    return (await res.json()) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** true only when the write was acknowledged (committed and applied). */
+export async function put(api: string, key: string, value: string): Promise<boolean> {
+  return (await call(api, '/v3/kv/put', { key: b64(key), value: b64(value) }, 3000)) !== undefined;
+}
+
+/** Every key under a prefix on this peer's own copy (serializable: no leader needed). */
+export async function localPrefix(api: string, prefix: string): Promise<Map<string, string> | undefined> {
+  const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  const reply = await call(api, '/v3/kv/range', { key: b64(prefix), range_end: b64(end), serializable: true }, 10_000);
+  if (reply === undefined) return undefined;
+  const kvs = (reply['kvs'] as { key: string; value?: string }[] | undefined) ?? [];
+  return new Map(kvs.map((kv) => [unb64(kv.key), unb64(kv.value)]));
+}
+
+export interface PeerStatus {
+  readonly leader: string;
+  readonly term: number;
+  readonly applied: number;
+  readonly member: string;
+}
+
+export async function status(api: string): Promise<PeerStatus | undefined> {
+  const reply = await call(api, '/v3/maintenance/status', {}, 1000);
+  if (reply === undefined) return undefined;
+  const header = reply['header'] as Record<string, string>;
+  return { leader: String(reply['leader'] ?? '0'), term: Number(reply['raftTerm'] ?? 0), applied: Number(reply['raftAppliedIndex'] ?? 0), member: header['member_id'] ?? '' };
+}

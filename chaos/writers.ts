@@ -1,0 +1,41 @@
+import { put } from './etcd-client.js';
+
+/**
+ * Clients that write unique keys throughout a chaos run, each to a peer picked at
+ * random, and remember which writes were acknowledged. An acknowledged write must
+ * survive anything the run does to a minority of peers.
+ */
+export class Writers {
+  readonly acked = new Map<string, string>();
+  failed = 0;
+  private running = true;
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly apis: () => readonly string[],
+    private readonly options: { readonly clients: number; readonly writesMax: number },
+  ) {}
+
+  start(): void {
+    for (let c = 0; c < this.options.clients; c++) this.loops.push(this.loop(c));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  private async loop(client: number): Promise<void> {
+    for (let n = 0; this.running && n < this.options.writesMax; n++) {
+      const apis = this.apis();
+      const api = apis[Math.floor(Math.random() * apis.length)]!;
+      const key = `chaos/${client}/${n}`;
+      const value = `${client}:${n}:${Date.now()}`;
+      if (await put(api, key, value)) this.acked.set(key, value);
+      else {
+        this.failed++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+}
