@@ -189,3 +189,18 @@ t.test('ValidateResourceRequirements: a request above its limit', async (t) => {
   const fine = admit(podKind, pod('r', { spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' }, limits: { cpu: '0.1' } } }] } }));
   t.same(errorsOf(fine), []);
 });
+
+t.test('ValidatePodStatusUpdate: metadata rules and pod IPs', async (t) => {
+  const old = admit(podKind, pod('web')) as Pod;
+  old.metadata.resourceVersion = '3';
+  const update = structuredClone(old);
+  update.status = { phase: 'Running', podIPs: [{ ip: '10.0.0.9' }] };
+  podKind.prepareForStatusUpdate(update, old);
+  t.same(podKind.validateStatus?.(update, old), []);
+  update.status = { podIPs: [{ ip: '10.0.0.999' }] };
+  update.metadata.uid = 'other';
+  t.same(podKind.validateStatus?.(update, old).map(fieldErrorString), [
+    'metadata.uid: Invalid value: "other": field is immutable',
+    'status.podIPs[0].ip: Invalid value: "10.0.0.999": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+  ]);
+});

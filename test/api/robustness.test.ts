@@ -97,6 +97,7 @@ function exercise(original: KubeObject, body: unknown): void {
   declaration.validate(updated, old);
   const status = structuredClone(obj);
   declaration.prepareForStatusUpdate(status, old);
+  declaration.validateStatus?.(status, old);
 }
 
 t.test('random mutations of every kind never throw outside coded errors', async (t) => {

@@ -171,3 +171,12 @@ t.test('printJob: STATUS, COMPLETIONS and DURATION', async (t) => {
   const parallel = admit(jobKind, job('q', { parallelism: 3 })) as Job;
   t.equal(row(jobKind, parallel)[2], '0/1 of 3');
 });
+
+t.test('Deployment status update: counters must not be negative', async (t) => {
+  const old = admit(deploymentKind, deployment('web')) as Deployment;
+  old.metadata.resourceVersion = '2';
+  const update = structuredClone(old);
+  update.status = { replicas: -1, readyReplicas: 1 };
+  deploymentKind.prepareForStatusUpdate(update, old);
+  t.same(deploymentKind.validateStatus?.(update, old).map(fieldErrorString), ['status.replicas: Invalid value: -1: must be greater than or equal to 0']);
+});

@@ -8,6 +8,7 @@ import { defaultPodTemplate } from './pod-spec/defaults.js';
 import type { RollingUpdate } from './deployment.js';
 import { ageColumn, column, nameColumn, templateColumns } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import {
   intOrPercentValue,
@@ -91,6 +92,7 @@ export const daemonSetKind = defineKind<DaemonSet>({
   },
   validate: workloadValidator<DaemonSet>(validateDaemonSetSpec),
   ...statusRules,
+  validateStatus: statusValidator<DaemonSet>(['currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady', 'updatedNumberScheduled', 'numberAvailable', 'numberUnavailable', 'observedGeneration']),
   printerColumns: [
     nameColumn(),
     column({ name: 'Desired', type: 'integer', description: 'The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod).', cell: (ds) => ds.status?.desiredNumberScheduled ?? 0 }),

@@ -6,6 +6,7 @@ import { definition } from '../schema/definitions.js';
 import { defaultPodTemplate } from './pod-spec/defaults.js';
 import { ageColumn, column, nameColumn, templateColumns } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import {
   nonNegative,
@@ -116,6 +117,7 @@ export const deploymentKind = defineKind<Deployment>({
     }
   },
   prepareForStatusUpdate: statusRules.prepareForStatusUpdate,
+  validateStatus: statusValidator<Deployment>(['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas', 'observedGeneration', 'collisionCount']),
   printerColumns: [
     nameColumn(),
     column({ name: 'Ready', description: 'Number of the pod with ready state', cell: (d) => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}` }),

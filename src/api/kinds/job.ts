@@ -14,6 +14,7 @@ import { validateImmutable } from '../validation/object-meta.js';
 import { defaultPodTemplate } from './pod-spec/defaults.js';
 import { ageColumn, column, nameColumn, templateColumns } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { metaErrors } from './shared/validate-meta.js';
 import { nonNegative, validateSelectedTemplate, type WorkloadSpec } from './shared/workload.js';
@@ -162,6 +163,7 @@ export const jobKind = defineKind<Job>({
   },
   prepareForUpdate: statusRules.prepareForUpdate,
   prepareForStatusUpdate: statusRules.prepareForStatusUpdate,
+  validateStatus: statusValidator<Job>(['active', 'succeeded', 'failed', 'ready']),
   printerColumns: [
     nameColumn(),
     column({ name: 'Status', description: 'Status of the job.', cell: jobStatusText }),

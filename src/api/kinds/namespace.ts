@@ -5,6 +5,7 @@ import { definition } from '../schema/definitions.js';
 import { nameIsDnsLabel } from '../validation/names.js';
 import { ageColumn, column, nameColumn } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { metaErrors } from './shared/validate-meta.js';
 
@@ -49,6 +50,7 @@ export const namespaceKind = defineKind<Namespace>({
     else ns.spec = old.spec;
   },
   prepareForStatusUpdate: statusRules.prepareForStatusUpdate,
+  validateStatus: statusValidator<Namespace>([]),
   printerColumns: [
     nameColumn(),
     column({ name: 'Status', description: 'The status of the namespace', cell: (ns) => ns.status?.phase ?? '' }),

@@ -7,6 +7,7 @@ import { child, type FieldError, index, invalid, notSupported, required } from '
 import { isQualifiedName } from '../validation/names.js';
 import { ageColumn, column, nameColumn } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { metaErrors } from './shared/validate-meta.js';
 
@@ -97,6 +98,7 @@ export const nodeKind = defineKind<Node>({
     return [...metaErrors(node, old, false, nameIsDnsSubdomain), ...validateTaints(node)];
   },
   ...statusRules,
+  validateStatus: statusValidator<Node>([]),
   printerColumns: [
     nameColumn(),
     column({ name: 'Status', description: 'The status of the node', cell: nodeStatusText }),

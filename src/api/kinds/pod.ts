@@ -2,7 +2,9 @@
 import { ALL_VERBS, defineKind, type TableRowCondition } from '../kind.js';
 import { compareQuantities, parseQuantity } from '../quantity.js';
 import { definition } from '../schema/definitions.js';
-import { nameIsDnsSubdomain } from '../validation/names.js';
+import { isIP } from 'node:net';
+import { type FieldError, invalid, tooMany } from '../field-errors.js';
+import { isDns1123Subdomain, nameIsDnsSubdomain } from '../validation/names.js';
 import { defaultPodSpec } from './pod-spec/defaults.js';
 import { summarizePod } from './pod-spec/pod-status-text.js';
 import { validatePodSpecUpdate } from './pod-spec/pod-update.js';
@@ -10,6 +12,7 @@ import type { Pod, PodSpec, Toleration } from './pod-spec/types.js';
 import { validatePodSpec } from './pod-spec/validation.js';
 import { ageColumn, column, nameColumn } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { metaErrors } from './shared/validate-meta.js';
 
@@ -61,6 +64,21 @@ const statusRules = statusPrepareRules<Pod>({
   initialStatus: (pod) => ({ phase: 'Pending', qosClass: podQosClass(pod.spec ?? { containers: [] }) }),
 });
 
+/** ValidatePodStatusUpdate's address and nomination checks. */
+function validatePodStatus(pod: Pod): FieldError[] {
+  const errors: FieldError[] = [];
+  const status = pod.status ?? {};
+  if (status.nominatedNodeName) {
+    for (const message of isDns1123Subdomain(status.nominatedNodeName)) errors.push(invalid('status.nominatedNodeName', status.nominatedNodeName, message));
+  }
+  const podIps = status.podIPs ?? [];
+  if (podIps.length > 2) errors.push(tooMany('status.podIPs', podIps.length, 2));
+  podIps.forEach((entry, i) => {
+    if (isIP(entry.ip ?? '') === 0) errors.push(invalid(`status.podIPs[${i}].ip`, entry.ip ?? '', 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+  });
+  return errors;
+}
+
 const completed = (reason: string, message: string): TableRowCondition[] => [{ type: 'Completed', status: 'True', reason, message }];
 
 export const podKind = defineKind<Pod>({
@@ -94,6 +112,7 @@ export const podKind = defineKind<Pod>({
   },
   prepareForUpdate: statusRules.prepareForUpdate,
   prepareForStatusUpdate: statusRules.prepareForStatusUpdate,
+  validateStatus: statusValidator<Pod>([], validatePodStatus),
   printerColumns: [
     nameColumn(),
     column({ name: 'Ready', description: 'The aggregate readiness state of this pod for accepting traffic.', cell: (pod, c) => summarizePod(pod, c.nowMs).ready }),

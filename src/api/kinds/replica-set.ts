@@ -6,6 +6,7 @@ import { definition } from '../schema/definitions.js';
 import { defaultPodTemplate } from './pod-spec/defaults.js';
 import { ageColumn, column, nameColumn, templateColumns } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { nonNegative, validateSelectedTemplate, validateWorkloadSelector, workloadValidator, type WorkloadSpec } from './shared/workload.js';
 
@@ -48,6 +49,7 @@ export const replicaSetKind = defineKind<ReplicaSet>({
   },
   validate: workloadValidator<ReplicaSet>(validateReplicaSetSpec),
   ...statusRules,
+  validateStatus: statusValidator<ReplicaSet>(['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']),
   printerColumns: [
     nameColumn(),
     column({ name: 'Desired', type: 'integer', description: 'Number of desired pods. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller', cell: (rs) => rs.spec?.replicas ?? 0 }),

@@ -13,6 +13,7 @@ import { isDns1123Label, isDns1123Subdomain, isValidPortName, isValidPortNum, na
 import { validateLabels } from '../validation/object-meta.js';
 import { ageColumn, column, nameColumn } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { metaErrors } from './shared/validate-meta.js';
 import { prepareServiceSpecUpdate } from './service-update.js';
@@ -194,6 +195,7 @@ export const serviceKind = defineKind<Service>({
     prepareServiceSpecUpdate(service, old);
   },
   prepareForStatusUpdate: statusRules.prepareForStatusUpdate,
+  validateStatus: statusValidator<Service>([]),
   printerColumns: [
     nameColumn(),
     column({ name: 'Type', description: 'The type of service.', cell: (svc) => svc.spec?.type ?? '' }),

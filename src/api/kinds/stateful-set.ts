@@ -7,6 +7,7 @@ import { nameIsDnsSubdomain } from '../validation/names.js';
 import { defaultPodTemplate } from './pod-spec/defaults.js';
 import { ageColumn, column, nameColumn, templateColumns } from './shared/columns.js';
 import { metadataFields } from './shared/metadata-fields.js';
+import { statusValidator } from './shared/status-validation.js';
 import { statusPrepareRules } from './shared/prepare.js';
 import { metaErrors } from './shared/validate-meta.js';
 import { nonNegative, validateSelectedTemplate, validateWorkloadSelector, type WorkloadSpec } from './shared/workload.js';
@@ -93,6 +94,7 @@ export const statefulSetKind = defineKind<StatefulSet>({
     return errors;
   },
   ...statusRules,
+  validateStatus: statusValidator<StatefulSet>(['replicas', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas', 'observedGeneration']),
   printerColumns: [
     nameColumn(),
     column({ name: 'Ready', description: 'Number of the pod with ready state', cell: (s) => `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}` }),
