@@ -121,17 +121,23 @@ function mergeKeyOf(item: unknown, mergeKey: string): unknown {
   return value;
 }
 
-/** Position of an item in `list`: by merge key for maps, by value for scalars; -1 if absent. */
-function indexIn(list: readonly unknown[], item: unknown, mergeKey: string): number {
-  if (mergeKey === '') return list.indexOf(item);
-  const wanted = isPlainObject(item) ? item[mergeKey] : undefined;
-  return list.findIndex((entry) => isPlainObject(entry) && entry[mergeKey] === wanted);
+/** What identifies a list element: its merge key's value for maps, itself for scalars. */
+function identity(item: unknown, mergeKey: string): unknown {
+  if (mergeKey === '') return item;
+  return isPlainObject(item) ? item[mergeKey] : undefined;
 }
 
-function dedupeScalars(items: unknown[]): unknown[] {
-  const out: unknown[] = [];
-  for (const item of items) if (!out.includes(item)) out.push(item);
-  return out;
+/**
+ * First position of each identity in `list`. Maps keep lookups O(1): lists in a 3 MiB body
+ * can hold tens of thousands of elements, and a quadratic merge would stall the peer.
+ */
+function positions(list: readonly unknown[], mergeKey: string): Map<unknown, number> {
+  const found = new Map<unknown, number>();
+  list.forEach((item, i) => {
+    const id = identity(item, mergeKey);
+    if (!found.has(id)) found.set(id, i);
+  });
+  return found;
 }
 
 function mergeList(original: unknown[], patch: unknown[], schema: OpenApiSchema | undefined, mergeKey: string, isDeleteList: boolean): unknown[] {
@@ -139,26 +145,33 @@ function mergeList(original: unknown[], patch: unknown[], schema: OpenApiSchema 
   const sample = [...original, ...patch][0];
   if (Array.isArray(sample)) fail('lists of lists are not supported');
   if (isScalar(sample)) {
-    if (isDeleteList) return original.filter((item) => !patch.includes(item));
-    const merged = dedupeScalars([...original, ...patch]);
+    if (isDeleteList) {
+      const doomed = new Set(patch);
+      return original.filter((item) => !doomed.has(item));
+    }
+    const merged = [...new Set([...original, ...patch])];
     return normalizeOrder(merged, patch, original, '');
   }
   if (mergeKey === '') fail('cannot merge lists without merge key');
   const special = applyListDirectives(original, patch, mergeKey);
   const merged = [...special.original];
+  const mergedAt = positions(merged, mergeKey);
   const items = itemSchema(schema);
   for (const item of special.patch) {
-    const at = indexIn(merged, item, mergeKey);
-    mergeKeyOf(item, mergeKey);
-    if (at >= 0) merged[at] = mergeMap(merged[at] as JsonMap, item as JsonMap, items);
-    else merged.push(mergeMap({}, item as JsonMap, items));
+    const id = mergeKeyOf(item, mergeKey);
+    const at = mergedAt.get(id);
+    if (at !== undefined) merged[at] = mergeMap(merged[at] as JsonMap, item as JsonMap, items);
+    else {
+      mergedAt.set(id, merged.length);
+      merged.push(mergeMap({}, item as JsonMap, items));
+    }
   }
   return normalizeOrder(merged, special.patch, special.original, mergeKey);
 }
 
 /** `{$patch: delete, <key>: v}` removes matching elements; `{$patch: replace}` replaces the list. */
 function applyListDirectives(original: unknown[], patch: unknown[], mergeKey: string): { original: unknown[]; patch: unknown[] } {
-  let kept = original;
+  const doomed = new Set<unknown>();
   const plain: unknown[] = [];
   let replace = false;
   for (const item of patch) {
@@ -168,8 +181,7 @@ function applyListDirectives(original: unknown[], patch: unknown[], mergeKey: st
     }
     const directive = item[DIRECTIVE];
     if (directive === 'delete') {
-      const value = mergeKeyOf(item, mergeKey);
-      kept = kept.filter((entry) => !(isPlainObject(entry) && entry[mergeKey] === value));
+      doomed.add(mergeKeyOf(item, mergeKey));
     } else if (directive === 'replace') {
       replace = true;
     } else if (directive === 'merge') {
@@ -178,7 +190,9 @@ function applyListDirectives(original: unknown[], patch: unknown[], mergeKey: st
       fail(`unknown patch type: ${String(directive)} in map: ${goString(item)}`);
     }
   }
-  return replace ? { original: plain, patch: [] } : { original: kept, patch: plain };
+  if (replace) return { original: plain, patch: [] };
+  const kept = doomed.size === 0 ? original : original.filter((entry) => !(isPlainObject(entry) && doomed.has(entry[mergeKey])));
+  return { original: kept, patch: plain };
 }
 
 /**
@@ -186,15 +200,17 @@ function applyListDirectives(original: unknown[], patch: unknown[], mergeKey: st
  * order in `serverOrder`, and the two sequences interleave by server position.
  */
 function normalizeOrder(merged: unknown[], patchOrder: readonly unknown[], serverOrder: readonly unknown[], mergeKey: string): unknown[] {
-  const inPatch = merged.filter((item) => indexIn(patchOrder, item, mergeKey) >= 0);
-  const serverOnly = merged.filter((item) => indexIn(patchOrder, item, mergeKey) < 0);
-  const byOrder = (order: readonly unknown[]) => (a: unknown, b: unknown): number => {
-    const ia = indexIn(order, a, mergeKey);
-    const ib = indexIn(order, b, mergeKey);
-    return ia >= 0 && ib >= 0 ? ia - ib : 0;
+  const patchAt = positions(patchOrder, mergeKey);
+  const serverAt = positions(serverOrder, mergeKey);
+  const inPatch = merged.filter((item) => patchAt.has(identity(item, mergeKey)));
+  const serverOnly = merged.filter((item) => !patchAt.has(identity(item, mergeKey)));
+  const byOrder = (at: Map<unknown, number>) => (a: unknown, b: unknown): number => {
+    const ia = at.get(identity(a, mergeKey));
+    const ib = at.get(identity(b, mergeKey));
+    return ia !== undefined && ib !== undefined ? ia - ib : 0;
   };
-  inPatch.sort(byOrder(patchOrder));
-  serverOnly.sort(byOrder(serverOrder));
+  inPatch.sort(byOrder(patchAt));
+  serverOnly.sort(byOrder(serverAt));
   const result: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -202,9 +218,9 @@ function normalizeOrder(merged: unknown[], patchOrder: readonly unknown[], serve
     if (i >= serverOnly.length) result.push(inPatch[j++]);
     else if (j >= inPatch.length) result.push(serverOnly[i++]);
     else {
-      const li = indexIn(serverOrder, serverOnly[i], mergeKey);
-      const ri = indexIn(serverOrder, inPatch[j], mergeKey);
-      if (li >= 0 && ri >= 0 && li < ri) result.push(serverOnly[i++]);
+      const li = serverAt.get(identity(serverOnly[i], mergeKey));
+      const ri = serverAt.get(identity(inPatch[j], mergeKey));
+      if (li !== undefined && ri !== undefined && li < ri) result.push(serverOnly[i++]);
       else result.push(inPatch[j++]);
     }
   }
