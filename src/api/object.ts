@@ -100,3 +100,22 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 export function hasOwn(target: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(target, key);
 }
+
+/**
+ * Nesting limit for client JSON. Go's decoder stops at 10,000; raftplane's recursive code
+ * (decode, patch, compare) stops at 1,000, far beyond any real object, so a hostile body
+ * is refused instead of exhausting the stack.
+ */
+export const JSON_DEPTH_MAX = 1000;
+
+/** Depth of a JSON value, measured without recursion; stops counting past `limit`. */
+export function jsonDepthExceeds(value: unknown, limit = JSON_DEPTH_MAX): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

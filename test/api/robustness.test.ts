@@ -163,3 +163,16 @@ t.test('__proto__ keys in patches and bodies never reach Object.prototype', asyn
   t.equal(Object.getPrototypeOf(patched), Object.prototype, 'the result keeps a plain prototype');
   t.same(decodeWithSchema(patched, declaration).unknownFields, ['__proto__'], 'and the key is dropped as an unknown field');
 });
+
+t.test('bodies nested beyond 1,000 levels are refused, not a stack overflow', async (t) => {
+  let deep: unknown = 'leaf';
+  for (let i = 0; i < 100_000; i++) deep = { a: deep };
+  const declaration = registry.byApiVersionKind('v1', 'Pod')!;
+  t.same(decodeWithSchema({ metadata: {}, spec: { containers: [{ name: 'c', image: 'i', livenessProbe: deep }] } }, declaration).typeErrors, ['exceeded max depth']);
+  t.throws(() => strategicMergePatch(pod('p'), { spec: deep }, declaration.schema), { message: 'exceeded max depth' });
+  t.throws(() => jsonMergePatch(pod('p'), { spec: deep }), { message: 'exceeded max depth' });
+  let fine: unknown = 'leaf';
+  for (let i = 0; i < 900; i++) fine = { a: fine };
+  t.same(decodeWithSchema({ metadata: {}, spec: { containers: [{ name: 'c', image: 'i', livenessProbe: fine }] } }, declaration).typeErrors, []);
+  t.doesNotThrow(() => strategicMergePatch(pod('p'), { spec: { containers: [{ name: 'app', livenessProbe: fine }] } }, declaration.schema));
+});

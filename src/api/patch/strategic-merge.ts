@@ -8,7 +8,7 @@
  * These are the patches kubectl apply, edit, label, annotate and scale send.
  */
 import { ApiModelError } from '../errors.js';
-import { hasOwn, isPlainObject, setOwn } from '../object.js';
+import { hasOwn, isPlainObject, jsonDepthExceeds, setOwn } from '../object.js';
 import type { OpenApiSchema } from '../schema/openapi.js';
 import { fieldPatchMeta, itemSchema } from './patch-meta.js';
 
@@ -26,6 +26,7 @@ const fail = (message: string): never => {
 /** Applies `patch` to `original` under `schema`; neither input is modified. */
 export function strategicMergePatch(original: unknown, patch: unknown, schema: OpenApiSchema | undefined): JsonMap {
   if (!isPlainObject(patch)) fail('invalid JSON document: a strategic merge patch must be a JSON object');
+  if (jsonDepthExceeds(patch) || jsonDepthExceeds(original)) fail('exceeded max depth');
   const base = isPlainObject(original) ? structuredClone(original) : {};
   return mergeMap(base, structuredClone(patch as JsonMap), schema);
 }

@@ -6,7 +6,7 @@
  * server can honour fieldValidation=Strict/Warn/Ignore; nulls in typed fields are dropped as
  * the zero values they decode to.
  */
-import { hasOwn, isPlainObject, setOwn } from '../object.js';
+import { hasOwn, isPlainObject, jsonDepthExceeds, setOwn } from '../object.js';
 import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity.js';
 import { REF_PREFIX } from './builders.js';
 import { SCHEMA_DEFINITIONS } from './definitions.js';
@@ -188,6 +188,7 @@ function decodeObject(value: Record<string, unknown>, schema: OpenApiSchema, pat
 export function decodeWithSchema(body: unknown, target: { readonly schema: OpenApiSchema; readonly definitionName: string }): DecodeResult {
   const { schema, definitionName } = target;
   const context: Context = { typeErrors: [], unknownFields: [], structName: definitionName.split('.').pop() ?? definitionName };
+  if (jsonDepthExceeds(body)) return { value: body, typeErrors: ['exceeded max depth'], unknownFields: [] };
   if (!isPlainObject(body)) {
     return { value: body, typeErrors: [`json: cannot unmarshal ${jsonTypeName(body)} into Go value of type ${shortName(definitionName)}`], unknownFields: [] };
   }
