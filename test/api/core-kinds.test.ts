@@ -187,3 +187,10 @@ t.test('Service update: allocated clusterIP and nodePorts carried over when left
   t.equal(toExternal.spec?.clusterIP, undefined);
   t.same(messages(serviceKind, toExternal, old).filter((m) => m.startsWith('spec.clusterIP')), []);
 });
+
+t.test('legacyValidateEvent: events about cluster-scoped objects live in default', async (t) => {
+  const nodeEvent = (namespace: string): KubeObject =>
+    admit(eventKind, { metadata: { name: 'n.1', namespace }, involvedObject: { kind: 'Node', name: 'node-1' }, reason: 'NodeReady', type: 'Normal' });
+  t.same(messages(eventKind, nodeEvent('default')), []);
+  t.same(messages(eventKind, nodeEvent('team-a')), ['involvedObject.namespace: Invalid value: "": does not match event.namespace']);
+});

@@ -35,17 +35,18 @@ export interface Event extends KubeObject {
   reportingInstance?: string;
 }
 
+/** legacyValidateEvent: the event lives with what it is about; new-style events need a type. */
 function validateEvent(event: Event): FieldError[] {
   const errors: FieldError[] = [];
   const involved = event.involvedObject;
   if (involved === undefined) return [required('involvedObject')];
   const namespace = event.metadata.namespace ?? '';
-  // Events about namespaced objects live in that object's namespace.
-  if (involved.namespace && involved.namespace !== namespace) {
-    errors.push(invalid('involvedObject.namespace', involved.namespace, 'does not match event.namespace'));
-  }
-  if (event.type !== undefined && event.type !== '' && event.type !== 'Normal' && event.type !== 'Warning') {
-    errors.push(invalid('type', event.type, 'has invalid value: must be one of Normal, Warning'));
+  const involvedNamespace = involved.namespace ?? '';
+  // Events about cluster-scoped objects go to "default" (or nowhere), others to the object's namespace.
+  const agrees = involvedNamespace === '' ? namespace === '' || namespace === 'default' : namespace === involvedNamespace;
+  if (!agrees) errors.push(invalid('involvedObject.namespace', involvedNamespace, 'does not match event.namespace'));
+  if (event.eventTime && event.type !== 'Normal' && event.type !== 'Warning') {
+    errors.push(invalid('type', '', `has invalid value: ${event.type ?? ''}`));
   }
   return errors;
 }
