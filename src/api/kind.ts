@@ -101,7 +101,7 @@ export interface KindDeclaration<T extends KubeObject = KubeObject> extends Prep
    * as well. Metadata checks are included. An empty array means valid.
    */
   validate(obj: T, old?: T): FieldError[];
-  /** Field errors of an update through /status (status rules only). */
+  /** Field errors of an update through /status: the metadata update rules plus status checks. */
   validateStatus?(obj: T, old: T): FieldError[];
   readonly printerColumns: readonly PrinterColumn<T>[];
   /** metav1.TableRow conditions (a finished pod's row is marked Completed). */
