@@ -74,7 +74,7 @@ export interface PrepareRules<T extends KubeObject = KubeObject> {
   prepareForCreate(obj: T): void;
   /** Update of the main resource: keep status from old, bump generation on spec change. */
   prepareForUpdate(obj: T, old: T): void;
-  /** Update through /status: keep everything but status (and metadata) from old. */
+  /** Update through /status: spec and every other non-metadata field come from old; generation is kept. */
   prepareForStatusUpdate(obj: T, old: T): void;
 }
 
