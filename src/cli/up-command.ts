@@ -1,5 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
+import https from 'node:https';
 import path from 'node:path';
+import { SYSTEM_NAMESPACES } from '../apiserver/k8s/namespaces-bootstrap.js';
 import { ensureClusterCredentials, writeKubeconfig } from '../apiserver/security/index.js';
 import { startLoadBalancer } from '../loadbalancer/load-balancer.js';
 import { createLogger } from '../util/logger.js';
@@ -36,7 +38,12 @@ export async function runUpCommand(options: { config: string; dataDir?: string }
   });
   for (const peer of config.peers) supervisor.start({ id: peer.id, configFile: config.file, dataDir: config.dataDir });
 
-  const outcome = await Promise.race([stop.then(() => 'signal' as const), waitUntilReady(config, () => startupFailure)]);
+  const ready = async (): Promise<ReadyOutcome> => {
+    const started = Date.now();
+    const peers = await waitUntilReady(config, () => startupFailure);
+    return peers.kind === 'ready' ? waitForSystemNamespaces(config, credentials, READY_TIMEOUT_MS - (Date.now() - started), peers) : peers;
+  };
+  const outcome = await Promise.race([stop.then(() => 'signal' as const), ready()]);
   if (outcome === 'signal' || outcome.kind === 'failed') {
     if (outcome !== 'signal') warn(outcome.message);
     await supervisor.stopAll(PEER_STOP_GRACE_MS);
@@ -85,6 +92,34 @@ async function waitUntilReady(config: ClusterConfig, failure: () => PeerExit | u
   }
   const waiting = probes.filter((p) => !p.ready).map((p) => `${p.id} (${p.problem ?? 'not ready'})`);
   return { kind: 'failed', message: `cluster ${config.name} not ready after ${READY_TIMEOUT_MS} ms; waiting for: ${waiting.join(', ') || 'a leader'}` };
+}
+
+/**
+ * The peers create the system namespaces once a leader is elected; `ready` waits for them
+ * (as kube-apiserver's /readyz waits for its bootstrap hooks), so a client that starts at
+ * the ready line finds "default". The last one created stands for all.
+ */
+async function waitForSystemNamespaces(config: ClusterConfig, credentials: { ca: { certificatePem: string }; adminToken: string }, timeoutMs: number, ready: ReadyOutcome): Promise<ReadyOutcome> {
+  const name = SYSTEM_NAMESPACES[SYSTEM_NAMESPACES.length - 1];
+  const deadline = Date.now() + Math.max(0, timeoutMs);
+  for (let i = 0; Date.now() < deadline; i++) {
+    const peer = config.peers[i % config.peers.length]!;
+    const url = `https://${hostForUrl(peer.host)}:${peer.apiPort}/api/v1/namespaces/${name}`;
+    if ((await httpsStatus(url, credentials.ca.certificatePem, credentials.adminToken)) === 200) return ready;
+    await sleepMs(POLL_MS);
+  }
+  return { kind: 'failed', message: `cluster ${config.name}: namespace ${name} not created after ${READY_TIMEOUT_MS} ms` };
+}
+
+function httpsStatus(url: string, ca: string, token: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = https.get(url, { ca, headers: { authorization: `Bearer ${token}` }, timeout: 1_000, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
 }
 
 async function logTail(file: string): Promise<string> {
