@@ -125,6 +125,19 @@ t.test('create -f, label, annotate, patch (strategic, merge, json), describe a p
   t.match(get, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nbox\s+0\/1\s+Pending\s+0\s+\d+s\n$/);
 });
 
+t.test('server-side apply creates, then updates; run and expose', async (t) => {
+  const file = await manifest('ssa.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: "1"\n');
+  t.equal((await ok(['apply', '--server-side', '-f', file])).trim(), 'configmap/ssa serverside-applied', 'an absent object is created');
+  await writeFile(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: "2"\n');
+  t.equal((await ok(['apply', '--server-side', '-f', file])).trim(), 'configmap/ssa serverside-applied');
+  t.equal(await ok(['get', 'configmap', 'ssa', '-o', 'jsonpath={.data.a}']), '2');
+  t.equal((await ok(['run', 'runner', '--image=nginx:1.27', '--labels=app=runner'])).trim(), 'pod/runner created');
+  t.equal((await ok(['expose', 'pod', 'runner', '--port=80'])).trim(), 'service/runner exposed');
+  const svc = await ok(['get', 'service', 'runner']);
+  t.match(svc, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nrunner\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\d+s\n$/);
+  t.equal((await ok(['delete', 'pod/runner', 'service/runner', 'configmap/ssa'], 15_000)).trim(), 'pod "runner" deleted\nservice "runner" deleted\nconfigmap "ssa" deleted');
+});
+
 t.test('a Node: create, cordon, uncordon, describe, columns', async (t) => {
   t.equal((await ok(['create', '-f', await manifest('node.yaml', NODE)])).trim(), 'node/worker-1 created');
   const get = await ok(['get', 'nodes']);

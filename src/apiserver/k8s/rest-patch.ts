@@ -6,7 +6,8 @@ import { decodeDocument, mediaTypeOf, readRawBody } from './http-io.js';
 import { checkTypeMeta } from './object-lifecycle.js';
 import { applyJsonPatch, mergePatch, patchTypeOf, strategicMergePatch, type PatchType } from './patch-apply.js';
 import type { RestContext, RestResult } from './rest-context.js';
-import { applyScale, checkUnknownFields, fieldValidationOf, guaranteedUpdate, preconditionOf, toScale } from './rest-write.js';
+import type { ApiError } from './api-errors.js';
+import { applyScale, checkUnknownFields, createObject, fieldValidationOf, guaranteedUpdate, preconditionOf, toScale } from './rest-write.js';
 import type { ResourceRequest } from './request-info.js';
 
 function applyPatch(type: PatchType, d: KindDeclaration, base: unknown, patch: unknown): unknown {
@@ -37,6 +38,10 @@ export async function patchObject(ctx: RestContext, d: KindDeclaration, info: Re
   const mode = fieldValidationOf(info.query);
   let warnings: string[] = [];
   const scale = info.subresource === 'scale';
+  if (type === 'application/apply-patch+yaml' && info.subresource === '') {
+    const created = await applyOrCreate(ctx, d, info, patch as Record<string, unknown>);
+    if (created !== undefined) return created;
+  }
   const stored = await guaranteedUpdate(ctx, d, info, info.subresource === 'status' ? 'status' : 'main', (current) => {
     const base = scale ? toScale(d, current.object) : current.object;
     const patched = applyPatch(type, d, base, patch);
@@ -46,4 +51,24 @@ export async function patchObject(ctx: RestContext, d: KindDeclaration, info: Re
     return { next, precondition: type === 'application/json-patch+json' ? undefined : preconditionOf(patch) };
   });
   return { status: 200, body: scale ? toScale(d, stored.object) : stored.object, warnings };
+}
+
+/**
+ * Server-side apply of an object that does not exist creates it (201), as kube-apiserver
+ * does; `kubectl apply --server-side` relies on it. Undefined: it exists, patch it.
+ */
+async function applyOrCreate(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, body: Record<string, unknown>): Promise<RestResult | undefined> {
+  const existing = await ctx.store.get(d, info.namespace, info.name);
+  if (existing !== undefined) return undefined;
+  const metadata = isPlainObject(body['metadata']) ? body['metadata'] : {};
+  if (metadata['name'] !== undefined && metadata['name'] !== info.name) {
+    throw badRequest(`the name of the object (${String(metadata['name'])}) does not match the name on the URL (${info.name})`);
+  }
+  try {
+    return await createObject(ctx, d, info, { ...body, metadata: { ...metadata, name: info.name } });
+  } catch (error) {
+    // Created meanwhile by someone else: apply onto theirs.
+    if ((error as ApiError).reason === 'AlreadyExists') return undefined;
+    throw error;
+  }
 }
