@@ -138,6 +138,24 @@ t.test('server-side apply creates, then updates; run and expose', async (t) => {
   t.equal((await ok(['delete', 'pod/runner', 'service/runner', 'configmap/ssa'], 15_000)).trim(), 'pod "runner" deleted\nservice "runner" deleted\nconfigmap "ssa" deleted');
 });
 
+t.test('kubectl create generators (protobuf request bodies)', async (t) => {
+  t.equal((await ok(['create', 'namespace', 'gen'])).trim(), 'namespace/gen created');
+  t.equal((await ok(['-n', 'gen', 'create', 'configmap', 'cm', '--from-literal=a=b', '--from-literal=empty='])).trim(), 'configmap/cm created');
+  t.equal(await ok(['-n', 'gen', 'get', 'configmap', 'cm', '-o', 'jsonpath={.data}']), '{"a":"b","empty":""}');
+  t.equal((await ok(['-n', 'gen', 'create', 'secret', 'generic', 'sec', '--from-literal=k=v'])).trim(), 'secret/sec created');
+  t.equal(await ok(['-n', 'gen', 'get', 'secret', 'sec', '-o', 'jsonpath={.data.k}']), Buffer.from('v').toString('base64'));
+  t.equal((await ok(['-n', 'gen', 'create', 'deployment', 'dep', '--image=nginx:1.27', '--replicas=0', '--port=80'])).trim(), 'deployment.apps/dep created');
+  const dep = JSON.parse(await ok(['-n', 'gen', 'get', 'deployment', 'dep', '-o', 'json'])) as { spec: { replicas: number; template: { spec: { containers: Array<{ image: string; ports: Array<{ containerPort: number }> }> } } } };
+  t.equal(dep.spec.replicas, 0, 'replicas: 0 is kept (a pointer in protobuf), not defaulted to 1');
+  t.equal(dep.spec.template.spec.containers[0]?.ports[0]?.containerPort, 80);
+  t.equal((await ok(['-n', 'gen', 'create', 'job', 'job', '--image=busybox:1.36', '--', 'echo', 'hi'])).trim(), 'job.batch/job created');
+  t.equal(await ok(['-n', 'gen', 'get', 'job', 'job', '-o', 'jsonpath={.spec.template.spec.containers[0].command}']), '["echo","hi"]');
+  t.equal((await ok(['-n', 'gen', 'create', 'service', 'nodeport', 'np', '--tcp=80:http'])).trim(), 'service/np created');
+  t.match(await ok(['-n', 'gen', 'get', 'service', 'np']), /^np\s+NodePort\s+10\.\S+\s+<none>\s+80:3\d{4}\/TCP\s+/m);
+  t.equal((await ok(['-n', 'gen', 'create', 'serviceaccount', 'robot'])).trim(), 'serviceaccount/robot created');
+  t.equal((await ok(['delete', 'namespace', 'gen'], 15_000)).trim(), 'namespace "gen" deleted');
+});
+
 t.test('a Node: create, cordon, uncordon, describe, columns', async (t) => {
   t.equal((await ok(['create', '-f', await manifest('node.yaml', NODE)])).trim(), 'node/worker-1 created');
   const get = await ok(['get', 'nodes']);

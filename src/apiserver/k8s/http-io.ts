@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { isPlainObject } from '../../api/object.js';
 import { readBody } from '../request-body.js';
 import { ApiError, badRequest, notAcceptable, requestEntityTooLarge, unsupportedMediaType } from './api-errors.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf-body.js';
 
 export const REQUEST_BODY_BYTES_MAX = 3 * 1024 * 1024;
 
@@ -78,12 +79,12 @@ export function decodeDocument(text: string, mediaType: string): unknown {
   }
 }
 
-/** Reads an object body for create and update (JSON or YAML). */
+/** Reads an object body for create and update (JSON, YAML, or protobuf for the kinds kubectl's generators send). */
 export async function readObjectBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const mediaType = mediaTypeOf(req);
   if (mediaType !== '' && !JSON_TYPES.includes(mediaType)) throw unsupportedMediaType(mediaType, JSON_TYPES);
-  if (mediaType === 'application/vnd.kubernetes.protobuf') throw unsupportedMediaType(mediaType, JSON_TYPES.slice(0, 2));
   const raw = await readRawBody(req);
+  if (mediaType === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(raw);
   const value = decodeDocument(raw.toString('utf8'), mediaType);
   if (!isPlainObject(value)) throw badRequest(`Object 'Kind' is missing in '${raw.toString('utf8').slice(0, 200)}'`);
   return value;
