@@ -7,7 +7,8 @@
  *
  * Environment: BENCH_RATE (single-object requests/s, default 1000), BENCH_SECONDS (per
  * open-loop phase, default 10), BENCH_WATCHERS (default 100), BENCH_WATCH_EVENTS (default
- * 500, created at 100/s), BENCH_CLIENTS (closed loop, default 64).
+ * 500, created at 100/s), BENCH_CLIENTS (closed loop, default 64), BENCH_SNAPSHOT_EVERY_ENTRIES
+ * (the cluster's raft.snapshotEveryEntries; unset: the default).
  */
 import https from 'node:https';
 import { startUpCluster } from '../test/acceptance/fixtures/up-cluster.js';
@@ -34,11 +35,15 @@ interface Row {
   max: number;
 }
 
-const cluster = await startUpCluster();
+const snapshotEvery = process.env['BENCH_SNAPSHOT_EVERY_ENTRIES'];
+const cluster = await startUpCluster(snapshotEvery === undefined ? {} : { snapshotEveryEntries: Number(snapshotEvery) });
 // A fixed pool of connections, as a real client keeps: new TLS handshakes under load would
 // measure the handshake, not the API.
 const agent = new https.Agent({ keepAlive: true, maxSockets: closedClients, ca: cluster.caPem });
 const server = new URL(cluster.server);
+
+/** Why requests got no answer (status 0), by error code. */
+const noAnswer = new Map<string, number>();
 
 function send(method: string, path: string, body?: unknown): Promise<number> {
   return new Promise((resolve) => {
@@ -51,7 +56,10 @@ function send(method: string, path: string, body?: unknown): Promise<number> {
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(0));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      noAnswer.set(error.code ?? error.message, (noAnswer.get(error.code ?? error.message) ?? 0) + 1);
+      resolve(0);
+    });
     req.end(payload);
   });
 }
@@ -199,5 +207,6 @@ console.log(`\n3 peers via raftplane up, through the load balancer (TLS, bearer 
 console.log('| op | mode | offered | ok | errors | achieved/s | p50 ms | p99 ms | max ms |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.op} | ${r.mode} | ${r.offered} | ${r.ok} | ${r.errors} | ${f(r.achieved)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} |`);
+if (noAnswer.size > 0) console.log(`\nno answer: ${[...noAnswer].map(([code, n]) => `${code}: ${n}`).join(', ')}`);
 if (failures.size > 0) console.log(`\nerror answers: ${[...failures].map(([what, n]) => `${what}: ${n}`).join(', ')}`);
 console.log(`\nwatch fan-out: ${missingEvents === 0 ? 'every watcher received every event' : `${missingEvents} event deliveries MISSING`}`);
