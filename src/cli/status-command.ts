@@ -42,7 +42,7 @@ export function statusRows(probes: readonly PeerProbe[]): StatusRow[] {
     commitIndex: p.commitIndex ?? null,
     appliedIndex: p.appliedIndex ?? null,
     lag: leader?.lastIndex !== undefined && p.appliedIndex !== undefined ? Math.max(0, leader.lastIndex - p.appliedIndex) : null,
-    health: !p.reachable ? 'unreachable' : p.ready ? 'ready' : `not ready${p.problem !== undefined && p.problem !== '' ? `: ${p.problem}` : ''}`,
+    health: !p.reachable ? 'unreachable' : p.ready ? 'ready' : notReadyText(p.problem),
   }));
 }
 
@@ -56,4 +56,10 @@ function formatTable(rows: readonly StatusRow[]): string[] {
 
 function show(value: number | null): string {
   return value === null ? '-' : String(value);
+}
+
+/** /readyz already says "not ready: <why>"; print it once. */
+function notReadyText(problem: string | undefined): string {
+  if (problem === undefined || problem === '') return 'not ready';
+  return problem.startsWith('not ready') ? problem : `not ready: ${problem}`;
 }
