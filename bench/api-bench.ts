@@ -10,7 +10,9 @@
  * 500, created at 100/s), BENCH_CLIENTS (closed loop, default 64), BENCH_SNAPSHOT_EVERY_ENTRIES
  * (the cluster's raft.snapshotEveryEntries; unset: the default).
  */
+import { readFile } from 'node:fs/promises';
 import https from 'node:https';
+import path from 'node:path';
 import { startUpCluster } from '../test/acceptance/fixtures/up-cluster.js';
 
 const rate = Number(process.env['BENCH_RATE'] ?? 1000);
@@ -25,6 +27,9 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 interface Row {
   op: string;
+  /** Wall-clock start of the phase and when (ms after it) its slowest request was due. */
+  startedAtMs?: number;
+  slowestAtMs?: number;
   mode: string;
   offered: string;
   ok: number;
@@ -87,21 +92,25 @@ async function openLoop(op: string, perSecond: number, durationS: number, make: 
   const total = Math.round(perSecond * durationS);
   const latencies: number[] = [];
   let errors = 0;
+  let slowest = { ms: -1, at: 0 };
   const inFlight: Array<Promise<void>> = [];
   const start = performance.now();
+  const startedAtMs = Date.now();
   for (let i = 0; i < total;) {
     const now = performance.now();
     for (; i < total && start + (i * 1000) / perSecond <= now; i++) {
       const due = start + (i * 1000) / perSecond;
       inFlight.push(make(i).then((status) => {
-        if (ok(status, op)) latencies.push(performance.now() - due);
+        const ms = performance.now() - due;
+        if (ms > slowest.ms) slowest = { ms, at: due - start };
+        if (ok(status, op)) latencies.push(ms);
         else errors++;
       }));
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(inFlight);
-  return row(op, 'open', `${perSecond}/s`, latencies, errors, performance.now() - start);
+  return { ...row(op, 'open', `${perSecond}/s`, latencies, errors, performance.now() - start), startedAtMs, slowestAtMs: slowest.at };
 }
 
 /** Closed loop: `clients` requests always in flight, for durationS. */
@@ -174,8 +183,21 @@ async function watchFanOut(): Promise<Row & { missing: number }> {
   return { ...row(`watch delivery (${watchers} watchers)`, 'fan-out', `${WATCH_CREATE_RATE} events/s`, latencies, created.errors, performance.now() - start), missing };
 }
 
+/** When each peer took a Raft snapshot (wall-clock ms), from the peers' logs. */
+async function snapshotTimes(): Promise<Array<{ peer: string; atMs: number }>> {
+  const found: Array<{ peer: string; atMs: number }> = [];
+  for (const { id } of cluster.setup.peers) {
+    const text = await readFile(path.join(cluster.setup.dataDir, id, 'peer.log'), 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (line.includes('snapshot taken')) found.push({ peer: id, atMs: (JSON.parse(line) as { time: number }).time });
+    }
+  }
+  return found;
+}
+
 const rows: Row[] = [];
 let missingEvents = 0;
+let snapshots: Array<{ peer: string; atMs: number }> = [];
 try {
   const listNamespace = 'bench-list';
   await send('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: listNamespace } });
@@ -197,6 +219,7 @@ try {
   const fanOut = await watchFanOut();
   missingEvents = fanOut.missing;
   rows.push(fanOut);
+  snapshots = await snapshotTimes();
 } finally {
   agent.destroy();
   await cluster.stop();
@@ -207,6 +230,11 @@ console.log(`\n3 peers via raftplane up, through the load balancer (TLS, bearer 
 console.log('| op | mode | offered | ok | errors | achieved/s | p50 ms | p99 ms | max ms |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.op} | ${r.mode} | ${r.offered} | ${r.ok} | ${r.errors} | ${f(r.achieved)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} |`);
+for (const r of rows.filter((x) => x.startedAtMs !== undefined)) {
+  const during = snapshots.filter((x) => x.atMs >= r.startedAtMs! && x.atMs <= r.startedAtMs! + seconds * 1000 + 2_000);
+  const taken = during.map((x) => `${x.peer} at +${((x.atMs - r.startedAtMs!) / 1000).toFixed(1)} s`).join(', ');
+  console.log(`${r.op} (open): slowest request due at +${((r.slowestAtMs ?? 0) / 1000).toFixed(1)} s; Raft snapshots during the phase: ${taken || 'none'}`);
+}
 if (noAnswer.size > 0) console.log(`\nno answer: ${[...noAnswer].map(([code, n]) => `${code}: ${n}`).join(', ')}`);
 if (failures.size > 0) console.log(`\nerror answers: ${[...failures].map(([what, n]) => `${what}: ${n}`).join(', ')}`);
 console.log(`\nwatch fan-out: ${missingEvents === 0 ? 'every watcher received every event' : `${missingEvents} event deliveries MISSING`}`);
