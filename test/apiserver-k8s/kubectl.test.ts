@@ -86,3 +86,31 @@ t.test('get -w streams the changes and ends at the request timeout', async (t) =
   t.ok(out.stdout.split('\n').filter((l) => l.startsWith('watched ')).length >= 2, out.stdout);
   await kubectl(['delete', 'pod', 'watched']);
 });
+
+const deployment = (strategy: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: api }
+${strategy}  template:
+    metadata:
+      labels: { app: api }
+    spec:
+      containers:
+        - { name: api, image: nginx }
+`;
+
+t.test('apply switches a Deployment from RollingUpdate to Recreate ($retainKeys)', async (t) => {
+  const file = join(server.dataDir, 'deployment.yaml');
+  await writeFile(file, deployment(''));
+  t.equal((await kubectl(['apply', '-f', file])).stdout.trim(), 'deployment.apps/api created');
+  await writeFile(file, deployment('  strategy:\n    type: Recreate\n'));
+  const second = await kubectl(['apply', '-f', file]);
+  t.equal(second.stdout.trim(), 'deployment.apps/api configured', second.stderr);
+  const got = JSON.parse((await kubectl(['get', 'deployment', 'api', '-o', 'json'])).stdout) as { spec: { strategy: Record<string, unknown> } };
+  t.same(got.spec.strategy, { type: 'Recreate' }, 'rollingUpdate was dropped, as $retainKeys asks');
+  await kubectl(['delete', 'deployment', 'api']);
+});

@@ -4,7 +4,9 @@ import { isPlainObject, type KubeObject } from '../../api/object.js';
 import { badRequest } from './api-errors.js';
 import { decodeDocument, mediaTypeOf, readRawBody } from './http-io.js';
 import { checkTypeMeta } from './object-lifecycle.js';
-import { applyJsonPatch, mergePatch, patchTypeOf, strategicMergePatch, type PatchType } from './patch-apply.js';
+import { jsonMergePatch } from '../../api/patch/json-merge.js';
+import { strategicMergePatch } from '../../api/patch/strategic-merge.js';
+import { applyJsonPatch, patchTypeOf, type PatchType } from './patch-apply.js';
 import type { RestContext, RestResult } from './rest-context.js';
 import type { ApiError } from './api-errors.js';
 import { applyScale, checkUnknownFields, createObject, fieldValidationOf, guaranteedUpdate, preconditionOf, toScale } from './rest-write.js';
@@ -15,7 +17,7 @@ function applyPatch(type: PatchType, d: KindDeclaration, base: unknown, patch: u
     case 'application/json-patch+json':
       return applyJsonPatch(base, patch);
     case 'application/merge-patch+json':
-      return mergePatch(base, patch);
+      return jsonMergePatch(base, patch);
     case 'application/strategic-merge-patch+json':
       return strategicMergePatch(base, patch, d.schema);
     case 'application/apply-patch+yaml':
