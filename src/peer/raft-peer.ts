@@ -72,6 +72,12 @@ export class RaftPeer {
    * replaced), so it grants no votes to candidates whose log goes past genesis.
    */
   private catchingUp = false;
+  /**
+   * snapshotEveryEntries plus up to a fifth more, fixed per peer id: peers applying the
+   * same entries would otherwise all pause for a snapshot at the same index, and a write
+   * needs the leader and a follower at once.
+   */
+  private readonly snapshotThreshold: number;
   private leaderCommitSeen = 0;
   /** Proposals handed to the core under the current leader; ambiguous if the leader changes. */
   private inFlight = new Set<number>();
@@ -83,6 +89,7 @@ export class RaftPeer {
     this.cfg = { ...PEER_DEFAULTS, ...definedOnly(options) } as typeof PEER_DEFAULTS;
     this.origin = `${options.id}/${(options.seed ?? randomSeed()).toString(36)}${Date.now().toString(36)}`;
     this.members = new MemberDirectory(initialMembers);
+    this.snapshotThreshold = this.cfg.snapshotEveryEntries + (stableHash(options.id) % Math.max(1, Math.floor(this.cfg.snapshotEveryEntries / 5)));
     this.proposals = new PendingRequests(this.cfg.maxPendingProposals, 'etcdserver: request timed out');
     this.confWaiters = new PendingRequests(16, 'etcdserver: request timed out');
     this.reads = new PendingRequests(this.cfg.maxPendingReads, 'etcdserver: request timed out');
@@ -438,7 +445,7 @@ export class RaftPeer {
   }
 
   private async maybeSnapshot(): Promise<void> {
-    if (this.state !== 'running' || this.applied - this.snapshotIndex < this.cfg.snapshotEveryEntries) return;
+    if (this.state !== 'running' || this.applied - this.snapshotIndex < this.snapshotThreshold) return;
     const image = this.wrapSnapshot(this.opts.stateMachine.snapshot());
     const snapshot = this.storage.createSnapshot(this.applied, this.confState, image);
     try {
@@ -529,6 +536,12 @@ export class RaftPeer {
   private nowMs(): number {
     return this.opts.clock.nowMs();
   }
+}
+
+function stableHash(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
+  return hash;
 }
 
 function definedOnly(options: PeerOptions): Partial<typeof PEER_DEFAULTS> {
