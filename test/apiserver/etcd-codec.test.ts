@@ -113,3 +113,11 @@ t.test('errors map to etcd gRPC codes, HTTP statuses and messages', async (t) =>
   });
   t.equal(mapError(new TypeError('boom')).internal, true, 'unexpected failures are logged');
 });
+
+t.test('member add keeps the client URLs it is given', async (t) => {
+  const { decodeMemberAddRequest } = await import('../../src/apiserver/etcd/cluster-codec.js');
+  const withClient = decodeMemberAddRequest(JsonFields.of({ peerURLs: ['ws://10.0.0.4:2390'], clientURLs: ['http://10.0.0.4:2389'], isLearner: true }));
+  t.same(withClient, { peerURLs: ['ws://10.0.0.4:2390'], clientURLs: ['http://10.0.0.4:2389'], isLearner: true });
+  const without = decodeMemberAddRequest(JsonFields.of({ peerURLs: ['ws://10.0.0.4:2390'] }));
+  t.notOk('clientURLs' in without, 'absent stays absent');
+});

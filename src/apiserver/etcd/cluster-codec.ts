@@ -13,6 +13,7 @@ export interface MemberAddInput {
 export function decodeMemberAddRequest(fields: JsonFields): MemberAddInput {
   return withoutUndefined<MemberAddInput>({
     peerURLs: fields.list('peerURLs').map((url) => JsonFields.of({ u: url }).string('u') ?? ''),
+    clientURLs: fields.has('clientURLs') ? fields.list('clientURLs').map((url) => JsonFields.of({ u: url }).string('u') ?? '') : undefined,
     name: fields.string('name'),
     isLearner: fields.bool('isLearner'),
   });
