@@ -2,9 +2,10 @@ import type { KindRegistry } from '../../api/registry.js';
 import type { KubeObject } from '../../api/object.js';
 import { fillCreateMeta } from './object-lifecycle.js';
 import type { ResourceStore } from './resource-store.js';
+import { SYSTEM_NAMESPACES } from '../../api/bootstrap.js';
 
-/** Namespaces every cluster has from its first start. */
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+/** Namespaces every cluster has from its first start (declared in src/api). */
+export { SYSTEM_NAMESPACES };
 
 /**
  * Creates the system namespaces that are missing. Idempotent: every peer runs it at start,
