@@ -1,14 +1,14 @@
-/** The few etcd v3 JSON calls a chaos run makes. */
+/** The few etcd v3 JSON calls a chaos run makes, through the CLI's own gateway client. */
+import { numberField, postJson } from '../src/cli/http-json.js';
+
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
-const unb64 = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString();
+const unb64 = (s: unknown): string => Buffer.from(typeof s === 'string' ? s : '', 'base64').toString();
 
 async function call(api: string, path: string, body: unknown, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
   try {
-    const res = await fetch(`${api}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-    if (res.status !== 200) return undefined;
-    return (await res.json()) as Record<string, unknown>;
+    return await postJson(api, path, body, timeoutMs);
   } catch {
-    return undefined;
+    return undefined; // refused, timed out or an etcd error: the caller treats it as not done
   }
 }
 
@@ -29,13 +29,12 @@ export async function localPrefix(api: string, prefix: string): Promise<Map<stri
 export interface PeerStatus {
   readonly leader: string;
   readonly term: number;
-  readonly applied: number;
   readonly member: string;
 }
 
 export async function status(api: string): Promise<PeerStatus | undefined> {
   const reply = await call(api, '/v3/maintenance/status', {}, 1000);
   if (reply === undefined) return undefined;
-  const header = reply['header'] as Record<string, string>;
-  return { leader: String(reply['leader'] ?? '0'), term: Number(reply['raftTerm'] ?? 0), applied: Number(reply['raftAppliedIndex'] ?? 0), member: header['member_id'] ?? '' };
+  const header = reply['header'] as Record<string, unknown>;
+  return { leader: String(reply['leader'] ?? '0'), term: numberField(reply, 'raftTerm') ?? 0, member: String(header['member_id'] ?? '') };
 }

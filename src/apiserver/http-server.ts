@@ -129,7 +129,7 @@ export function notReadyReason(store: Pick<KvStore, 'status'>): string | undefin
   return undefined;
 }
 
-function pathOf(url: string | undefined): string {
+export function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const query = raw.indexOf('?');
   return query === -1 ? raw : raw.slice(0, query);

@@ -90,9 +90,14 @@ function adminRequest(peer: PeerSpec, method: string, ca: string, token: string,
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
         res.on('end', () => {
-          const parsed: unknown = text === '' ? {} : JSON.parse(text);
-          if (res.statusCode === 200) resolve(parsed);
-          else reject(new CliError('CLI_REQUEST_FAILED', `${peer.id} answered ${res.statusCode ?? 0}: ${(parsed as { error?: string }).error ?? text}`));
+          let parsed: { error?: string } | undefined;
+          try {
+            parsed = text === '' ? {} : (JSON.parse(text) as { error?: string });
+          } catch {
+            parsed = undefined;
+          }
+          if (res.statusCode === 200 && parsed !== undefined) resolve(parsed);
+          else reject(new CliError('CLI_REQUEST_FAILED', `${peer.id} answered ${res.statusCode ?? 0}: ${parsed?.error ?? text.slice(0, 200)}`));
         });
       },
     );

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_FAULTS_PATH, handleAdminFaults } from '../apiserver/admin-faults.js';
-import { startApiServer, type ApiServer } from '../apiserver/http-server.js';
+import { pathOf, startApiServer, type ApiServer } from '../apiserver/http-server.js';
 import { KubernetesApi } from '../apiserver/k8s/kubernetes-api.js';
 import { TokenAuthenticator, ensureClusterCredentials } from '../apiserver/security/index.js';
 import { defaultKindRegistry } from '../api/kinds/index.js';
@@ -35,7 +35,7 @@ export async function startPeerApi(runtime: PeerRuntime, config: ClusterConfig, 
   });
   const adminLogger = logger.child({ component: 'admin' });
   const fallback = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-    (req.url ?? '').split('?')[0] === ADMIN_FAULTS_PATH
+    pathOf(req.url) === ADMIN_FAULTS_PATH
       ? handleAdminFaults(req, res, { authenticator, transport: runtime.transport, logger: adminLogger })
       : kubernetes.handle(req, res);
   const server = await startApiServer({
