@@ -166,7 +166,7 @@ export async function loadClusterCredentials(dataDir: string): Promise<ClusterCr
     if (error instanceof SecurityError) throw error;
     throw new SecurityError(
       'SECURITY_CREDENTIALS_INVALID',
-      `cluster credentials in ${dataDir} are missing or unreadable (${(error as Error).message}); run ensureClusterCredentials first`,
+      `cluster credentials in ${dataDir} are missing or unreadable (${(error as Error).message}); they are made when the cluster first starts (raftplane up or raftplane peer) — check --data-dir`,
     );
   }
 }
