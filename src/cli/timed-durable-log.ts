@@ -1,3 +1,4 @@
+import type { Snapshot } from '../raft/types.js';
 import type { DurableLog, DurableLogStats, DurableState, DurableUpdate } from '../storage/index.js';
 
 /** A DurableLog that reports how long each synced write took (the fsync latency metric). */
@@ -17,6 +18,10 @@ export class TimedDurableLog implements DurableLog {
 
   saveAll(updates: readonly DurableUpdate[]): Promise<void> {
     return this.timed(this.inner.saveAll(updates));
+  }
+
+  stageSnapshot(snapshot: Snapshot): Promise<void> {
+    return this.inner.stageSnapshot(snapshot);
   }
 
   compact(throughIndex: number): Promise<void> {

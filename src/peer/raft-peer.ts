@@ -37,6 +37,13 @@ const snapshotPackr = new Packr({ useRecords: false, moreTypes: false });
  * work and wake the loop (STYLE habit 6). Proposals that arrive while a batch is
  * being fsynced all go into the next batch, so they share one fsync.
  */
+interface SnapshotStage {
+  readonly snapshot: Snapshot;
+  written: boolean;
+  readonly startedMs: number;
+  readonly imageMs: number;
+}
+
 export class RaftPeer {
   readonly members: MemberDirectory;
   private readonly opts: PeerOptions;
@@ -46,6 +53,8 @@ export class RaftPeer {
   private confState!: ConfState;
   private applied = 0;
   private snapshotIndex = 0;
+  /** A snapshot whose image is being written beside the loop. */
+  private snapshotStage: SnapshotStage | undefined;
   private readonly origin: string;
   private seq = 0;
   private readSeq = 0;
@@ -62,7 +71,6 @@ export class RaftPeer {
   private state: 'new' | 'running' | 'stopping' | 'stopped' | 'failed' = 'new';
   private loopDone: Promise<void> = Promise.resolve();
   private tickTimer: { id: number } | undefined;
-  private deferredHardState = false;
   private readonly tickHooks: Array<(status: RaftStatus) => void> = [];
   private readonly applyHooks: Array<(index: number) => void> = [];
   private fatalError: Error | undefined;
@@ -334,13 +342,26 @@ export class RaftPeer {
     // A leader replicates while its own fsync runs (thesis §10.2.1, see early-send.ts).
     const sentEarly = canSendBeforePersist(rd, this.role, this.storage.initialState().hardState);
     if (sentEarly) this.opts.transport.send(rd.messages);
-    await this.persist(rd);
+    // Committed entries are applied while the synced write is on its way, as etcd's
+    // apply goroutine does: they are durable on a quorum, so answering their clients
+    // need not wait for this peer's own fsync. A snapshot still waits for its write.
+    const applyDuringPersist = rd.snapshot === undefined;
+    const persisting = this.persist(rd);
+    if (applyDuringPersist) {
+      try {
+        for (const entry of rd.committedEntries) this.applyEntry(entry);
+      } catch (error) {
+        await persisting.catch(() => undefined);
+        throw error;
+      }
+    }
+    await persisting;
     if (rd.snapshot !== undefined) this.storage.applySnapshot(rd.snapshot);
     this.storage.append(rd.entries);
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     if (!sentEarly) this.opts.transport.send(rd.messages);
     if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
-    for (const entry of rd.committedEntries) this.applyEntry(entry);
+    if (!applyDuringPersist) for (const entry of rd.committedEntries) this.applyEntry(entry);
     for (const rs of rd.readStates) {
       const batch = this.readBatches.get(Buffer.from(rs.requestCtx).toString());
       if (batch !== undefined) batch.index = rs.index;
@@ -354,20 +375,19 @@ export class RaftPeer {
     if (rd.committedEntries.length > 0) for (const hook of this.applyHooks) hook(this.applied);
   }
 
-  /** Step 1 of the Ready contract: one synced batch. A commit-index-only change waits for the next batch. */
+  /**
+   * Step 1 of the Ready contract: one synced batch. A change of the commit index alone
+   * is not written: Raft does not need it durable (a restarted peer learns it again from
+   * the leader), and syncing it would cost an fsync per heartbeat round. It reaches the
+   * disk with the next batch that must be written, as etcd's WAL does (raft.MustSync).
+   */
   private async persist(rd: Ready): Promise<void> {
-    const needsWrite = rd.entries.length > 0 || rd.snapshot !== undefined || rd.mustSync;
-    if (rd.hardState !== undefined && !needsWrite) {
-      this.deferredHardState = true;
-      return;
-    }
-    if (!needsWrite && !this.deferredHardState) return;
+    if (rd.entries.length === 0 && rd.snapshot === undefined && !rd.mustSync) return;
     const update: DurableUpdate = {
       ...(rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}),
       ...(rd.entries.length > 0 ? { entries: rd.entries } : {}),
       hardState: rd.hardState ?? this.storage.initialState().hardState,
     };
-    this.deferredHardState = false;
     const startedMs = this.nowMs();
     try {
       await this.opts.durableLog.save(update);
@@ -444,19 +464,51 @@ export class RaftPeer {
     this.syncTransportPeers();
   }
 
+  /**
+   * Snapshots in two steps so that the Ready loop stalls only for the image itself:
+   * the image is written beside the loop (stageSnapshot), and once it is on disk a
+   * small save commits it and the in-memory log is compacted.
+   */
   private async maybeSnapshot(): Promise<void> {
-    if (this.state !== 'running' || this.applied - this.snapshotIndex < this.snapshotThreshold) return;
+    if (this.state !== 'running') return;
+    const stage = this.snapshotStage;
+    if (stage !== undefined) {
+      if (stage.written) await this.commitSnapshot(stage);
+      return;
+    }
+    if (this.applied - this.snapshotIndex < this.snapshotThreshold) return;
+    const startedMs = this.nowMs();
     const image = this.wrapSnapshot(this.opts.stateMachine.snapshot());
     const snapshot = this.storage.createSnapshot(this.applied, this.confState, image);
+    const next: SnapshotStage = { snapshot, written: false, startedMs, imageMs: this.nowMs() - startedMs };
+    this.snapshotStage = next;
+    this.opts.durableLog.stageSnapshot(snapshot).then(
+      () => {
+        next.written = true;
+        this.signal();
+      },
+      (error: unknown) => {
+        if (this.state === 'running') this.fail(new PeerError('PEER_DISK_FAILED', `snapshot write failed, stopping: ${(error as Error).message}`));
+      },
+    );
+  }
+
+  private async commitSnapshot(stage: SnapshotStage): Promise<void> {
+    this.snapshotStage = undefined;
+    const { index } = stage.snapshot.meta;
+    if (index <= this.snapshotIndex) return; // the leader's snapshot got here first
     try {
-      await this.opts.durableLog.save({ snapshot });
+      await this.opts.durableLog.save({ snapshot: stage.snapshot });
     } catch (error) {
       throw new PeerError('PEER_DISK_FAILED', `snapshot write failed, stopping: ${(error as Error).message}`);
     }
-    this.snapshotIndex = this.applied;
-    const keepFrom = this.applied - this.cfg.compactionMarginEntries;
+    this.snapshotIndex = index;
+    const keepFrom = index - this.cfg.compactionMarginEntries;
     if (keepFrom > this.storage.firstIndex()) this.storage.compact(keepFrom);
-    this.opts.logger.info({ index: this.applied, bytes: image.byteLength }, 'snapshot taken, log compacted');
+    this.opts.logger.info(
+      { index, bytes: stage.snapshot.data.byteLength, imageMs: stage.imageMs, totalMs: this.nowMs() - stage.startedMs },
+      'snapshot taken, log compacted',
+    );
   }
 
   /** A peer snapshot is the state machine image plus the member directory. */

@@ -1,4 +1,5 @@
 import { assert } from '../util/assert.js';
+import type { Snapshot } from '../raft/types.js';
 import type {
   DurableLog,
   DurableLogStats,
@@ -26,6 +27,8 @@ export abstract class DurableLogBase implements DurableLog {
   private failure: StorageError | undefined;
   private layout = new LogLayout();
   private writeTail: Promise<void> = Promise.resolve();
+  /** Staging and sweeping run beside the write queue; close() waits for them. */
+  private sideWork = new Set<Promise<unknown>>();
   protected syncedWrites = 0;
   protected bytesWritten = 0;
 
@@ -64,6 +67,18 @@ export abstract class DurableLogBase implements DurableLog {
     return this.enqueue('save', () => this.writeImpl(ops));
   }
 
+  stageSnapshot(snapshot: Snapshot): Promise<void> {
+    const refusal = this.refuseWrite();
+    if (refusal !== undefined) return Promise.reject(refusal);
+    return this.beside(async () => {
+      try {
+        await this.stageImpl(snapshot);
+      } catch (error) {
+        throw this.fail('snapshot-chunks', error);
+      }
+    });
+  }
+
   compact(throughIndex: number): Promise<void> {
     const refusal = this.refuseWrite();
     if (refusal !== undefined) return Promise.reject(refusal);
@@ -78,6 +93,7 @@ export abstract class DurableLogBase implements DurableLog {
   async close(): Promise<void> {
     if (this.status === 'closed') return;
     await this.writeTail.catch(() => undefined);
+    while (this.sideWork.size > 0) await Promise.allSettled([...this.sideWork]);
     this.status = 'closed';
     await this.closeImpl();
   }
@@ -95,6 +111,23 @@ export abstract class DurableLogBase implements DurableLog {
     return this.faults.beforeWrite?.(operation);
   }
 
+  /**
+   * Runs work beside the write queue (snapshot staging, sweeping covered records);
+   * close() waits for it.
+   */
+  protected beside<T>(work: () => Promise<T>): Promise<T> {
+    const promise = work();
+    const tracked = promise.catch(() => undefined);
+    this.sideWork.add(tracked);
+    void tracked.then(() => this.sideWork.delete(tracked));
+    return promise;
+  }
+
+  /** Writes the image of a snapshot a later save will commit. Memory has nothing to do. */
+  protected stageImpl(_snapshot: Snapshot): Promise<void> {
+    return Promise.resolve();
+  }
+
   protected abstract openImpl(): Promise<DurableState>;
   /** Applies ops, in order, as one atomic synced batch. */
   protected abstract writeImpl(ops: readonly LayoutOp[]): Promise<void>;
@@ -107,6 +140,14 @@ export abstract class DurableLogBase implements DurableLog {
     return undefined;
   }
 
+  private fail(operation: StorageWriteOperation, error: unknown): StorageError {
+    if (this.failure === undefined) {
+      this.failure = ioError(operation, error);
+      this.status = 'failed';
+    }
+    return this.failure;
+  }
+
   private enqueue(operation: StorageWriteOperation, write: () => Promise<void>): Promise<void> {
     const run = async (): Promise<void> => {
       const refusal = this.refuseWrite();
@@ -115,9 +156,7 @@ export abstract class DurableLogBase implements DurableLog {
         await this.beforeWrite(operation);
         await write();
       } catch (error) {
-        this.failure = ioError(operation, error);
-        this.status = 'failed';
-        throw this.failure;
+        throw this.fail(operation, error);
       }
     };
     const result = this.writeTail.then(run);

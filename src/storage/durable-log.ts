@@ -46,6 +46,14 @@ export interface DurableLog {
   save(update: DurableUpdate): Promise<void>;
   /** Several updates, applied in order, in ONE atomic synced batch (group commit). */
   saveAll(updates: readonly DurableUpdate[]): Promise<void>;
+  /**
+   * Writes a snapshot's image ahead of the save that commits it, alongside other
+   * saves instead of in their queue, so a large image does not hold up the Ready
+   * loop. Nothing recovered changes until save({ snapshot }) with this same object
+   * lands; after a crash the staged image is swept at open. Saving a snapshot that
+   * was not staged writes its image in the save itself.
+   */
+  stageSnapshot(snapshot: Snapshot): Promise<void>;
   /** Drops entries <= throughIndex, which must not exceed the snapshot index. */
   compact(throughIndex: number): Promise<void>;
   close(): Promise<void>;

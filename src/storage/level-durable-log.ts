@@ -37,6 +37,8 @@ export class LevelDurableLog extends DurableLogBase {
   private db: LevelDb | undefined;
   private manifest: SnapshotManifest | undefined;
   private nextSnapshotId = 1;
+  /** Images written by stageSnapshot, waiting for the save that commits them. */
+  private readonly staged = new WeakMap<Snapshot, SnapshotManifest>();
   private readonly snapshotChunkBytes: number;
   private readonly snapshotBatchBytes: number;
 
@@ -69,6 +71,10 @@ export class LevelDurableLog extends DurableLogBase {
     return recovered.state;
   }
 
+  protected override async stageImpl(snapshot: Snapshot): Promise<void> {
+    this.staged.set(snapshot, await this.writeChunks(this.requireDb(), snapshot));
+  }
+
   protected async writeImpl(ops: readonly LayoutOp[]): Promise<void> {
     if (ops.length === 0) return;
     const db = this.requireDb();
@@ -76,16 +82,26 @@ export class LevelDurableLog extends DurableLogBase {
     let manifest = this.manifest;
     const lastSnapshot = findLastSnapshot(ops);
     if (lastSnapshot !== undefined) {
-      // Chunks first, under a fresh id; the manifest below is the commit point.
-      manifest = await this.writeChunks(db, lastSnapshot);
+      // Chunks first, under a fresh id (unless staged already); the manifest below is the commit point.
+      manifest = this.staged.get(lastSnapshot) ?? (await this.writeChunks(db, lastSnapshot));
+      this.staged.delete(lastSnapshot);
       batch.push(put(MANIFEST_KEY, encodeJson(manifest)));
       if (this.manifest !== undefined) batch.push(...chunkDeletes(this.manifest));
     }
-    for (const op of ops) appendBatchOps(op, batch);
+    // Entries a snapshot covers need not go in the atomic batch: once the manifest
+    // lands, recovery ignores them. They are swept afterwards, beside the queue.
+    const coveredThrough = manifest?.index ?? 0;
+    for (const op of ops) appendBatchOps(op, batch, coveredThrough);
     await db.batch(batch, SYNC);
     this.manifest = manifest;
     this.syncedWrites += 1;
     this.bytesWritten += batch.reduce((sum, op) => sum + (op.type === 'put' ? op.value.byteLength : 0), 0);
+    if (lastSnapshot !== undefined) this.sweepCovered(db, lastSnapshot.meta.index);
+  }
+
+  /** Not atomic, and need not be: recovery treats entries at or below the snapshot as stray. */
+  private sweepCovered(db: LevelDb, throughIndex: number): void {
+    void this.beside(() => db.clear({ gte: ENTRY_RANGE.gte, lt: entryKey(throughIndex + 1) })).catch(() => undefined);
   }
 
   protected async compactImpl(throughIndex: number): Promise<void> {
@@ -167,10 +183,10 @@ function findLastSnapshot(ops: readonly LayoutOp[]): Snapshot | undefined {
   return last;
 }
 
-function appendBatchOps(op: LayoutOp, batch: BatchOp[]): void {
+function appendBatchOps(op: LayoutOp, batch: BatchOp[], coveredThrough: number): void {
   switch (op.kind) {
     case 'delete-entries':
-      for (let index = op.fromIndex; index <= op.toIndex; index += 1) batch.push({ type: 'del', key: entryKey(index) });
+      for (let index = Math.max(op.fromIndex, coveredThrough + 1); index <= op.toIndex; index += 1) batch.push({ type: 'del', key: entryKey(index) });
       return;
     case 'put-entry':
       batch.push(put(entryKey(op.entry.index), encodeEntry(op.entry)));

@@ -33,6 +33,11 @@ export class MemoryDurableLog extends DurableLogBase {
     super(faults);
   }
 
+  /** The image stays in memory until the save; only the fault hook sees the staging. */
+  protected override async stageImpl(_snapshot: Snapshot): Promise<void> {
+    await this.beforeWrite('snapshot-chunks');
+  }
+
   protected openImpl(): Promise<DurableState> {
     if (this.disk.owner !== undefined) {
       return Promise.reject(new StorageError('STORAGE_LOCKED', 'memory disk is already open by another log'));

@@ -2,7 +2,7 @@ import t from 'tap';
 import { RaftPeer } from '../../src/peer/raft-peer.js';
 import type { ReplicatedStateMachine } from '../../src/peer/state-machine.js';
 import { MemoryNetwork } from '../../src/transport/index.js';
-import { MemoryDisk, MemoryDurableLog } from '../../src/storage/index.js';
+import { MemoryDisk, MemoryDurableLog, type StorageFaultHooks } from '../../src/storage/index.js';
 import { SystemClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { Packr } from 'msgpackr';
@@ -26,7 +26,7 @@ class ListMachine implements ReplicatedStateMachine {
 const ids = ['p1', 'p2', 'p3'];
 const members = ids.map((id) => ({ id, peerUrl: `ws://127.0.0.1:1/${id}`, clientUrl: `http://127.0.0.1:1/${id}` }));
 
-async function cluster(options: { snapshotEveryEntries?: number; compactionMarginEntries?: number } = {}) {
+async function cluster(options: { snapshotEveryEntries?: number; compactionMarginEntries?: number } = {}, faults: Map<string, StorageFaultHooks> = new Map()) {
   const net = new MemoryNetwork();
   const disks = new Map(ids.map((id) => [id, new MemoryDisk()]));
   const machines = new Map<string, ListMachine>();
@@ -38,7 +38,7 @@ async function cluster(options: { snapshotEveryEntries?: number; compactionMargi
       {
         id,
         initialVoters: ids,
-        durableLog: new MemoryDurableLog(disks.get(id)),
+        durableLog: new MemoryDurableLog(disks.get(id), faults.get(id) ?? {}),
         transport: net.createTransport(id),
         stateMachine: machine,
         logger: silentLogger(),
@@ -115,4 +115,61 @@ t.test('a restarted peer recovers its log from disk; a new one catches up by sna
   await c.start('p2');
   await c.peers.get('p2')!.readBarrier();
   t.same(c.machines.get('p2')!.items, c.machines.get('p1')!.items);
+});
+
+t.test('committed entries are applied while the peer\'s own synced write is in flight', async (t) => {
+  // One follower's disk holds every write until the test lets one through.
+  const held: (() => void)[] = [];
+  let slow = '';
+  const gate = (id: string): StorageFaultHooks => ({
+    beforeWrite: (operation) => {
+      if (id !== slow || operation !== 'save') return;
+      return new Promise<void>((resolve) => held.push(resolve));
+    },
+  });
+  const c = await cluster({}, new Map(ids.map((id) => [id, gate(id)])));
+  const keepAlive = setInterval(() => undefined, 1000);
+  t.teardown(async () => {
+    clearInterval(keepAlive);
+    slow = '';
+    for (const release of held.splice(0)) release();
+    for (const p of c.peers.values()) await p.stop();
+  });
+  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
+  const leader = [...c.peers.values()].find((p) => p.status().role === 'leader')!;
+  const followerId = ids.find((id) => c.peers.get(id) !== leader)!;
+  const machine = c.machines.get(followerId)!;
+  const others = ids.filter((id) => id !== followerId).map((id) => c.machines.get(id)!);
+  await write(leader, 'warm-up');
+  await waitFor(() => machine.items.length === 1);
+
+  slow = followerId;
+  await leader.propose('a'); // committed by the leader and the other follower
+  await waitFor(() => held.length === 1); // the slow follower is stuck writing 'a'
+  await leader.propose('b'); // committed without the slow follower too
+  held.shift()!(); // 'a' reaches its disk; it then learns 'b' and that both are committed
+  await waitFor(() => machine.items.length === 3, 2000);
+  t.same(machine.items, ['warm-up', 'a', 'b'], 'the slow follower applied both committed entries');
+  t.equal(held.length, 1, 'while its own write of b was still held');
+});
+
+t.test('an idle cluster does not write to disk on heartbeats: a commit index alone is not synced', async (t) => {
+  const saves = new Map(ids.map((id) => [id, 0]));
+  const counting = (id: string): StorageFaultHooks => ({ beforeWrite: () => void saves.set(id, saves.get(id)! + 1) });
+  const c = await cluster({}, new Map(ids.map((id) => [id, counting(id)])));
+  const keepAlive = setInterval(() => undefined, 1000);
+  t.teardown(async () => {
+    clearInterval(keepAlive);
+    for (const p of c.peers.values()) await p.stop();
+  });
+  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
+  const leader = [...c.peers.values()].find((p) => p.status().role === 'leader')!;
+  await write(leader, 'warm-up');
+  await waitFor(() => [...c.machines.values()].every((m) => m.items.length === 1));
+  await new Promise((r) => setTimeout(r, 100));
+  const before = new Map(saves);
+  await write(leader, 'x');
+  await waitFor(() => [...c.machines.values()].every((m) => m.items.length === 2));
+  await new Promise((r) => setTimeout(r, 300)); // 30 heartbeat rounds
+  for (const id of ids) t.equal(saves.get(id)! - before.get(id)!, 1, `${id}: one synced write for one entry, none for its commit or the heartbeats`);
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { Level } from 'level';
 import { LevelDurableLog } from '../../src/storage/level-durable-log.js';
-import { entryKey, HARD_STATE_KEY, CHUNK_RANGE } from '../../src/storage/level-keys.js';
+import { entryKey, HARD_STATE_KEY, CHUNK_RANGE, ENTRY_RANGE } from '../../src/storage/level-keys.js';
 import { durableLogConformance } from './fixtures/durable-log-conformance.js';
 import { entries, hardState, shape, snapshot, tempDir } from './fixtures/test-data.js';
 
@@ -137,6 +137,33 @@ t.test('replacing a snapshot deletes the chunks of the old one', async (t) => {
   for await (const _ of raw.keys(CHUNK_RANGE)) chunkKeys += 1;
   await raw.close();
   t.equal(chunkKeys, 3);
+});
+
+t.test('a staged image that is never committed is swept at open; covered entries are swept after a snapshot', async (t) => {
+  const location = join(await tempDir(t), 'log');
+  const options = { location, snapshotChunkBytes: 100 };
+  const log = new LevelDurableLog(options);
+  await log.open();
+  await log.save({ entries: entries(1, 50, 1), hardState: hardState(1, '', 50) });
+  await log.save({ snapshot: snapshot(40, 1, new Uint8Array(250)) }); // 3 chunks; entries 1..40 covered
+  await log.stageSnapshot(snapshot(45, 1, new Uint8Array(1000))); // 10 chunks, never committed
+  await log.close();
+  const count = async (range: { gte: Uint8Array; lt: Uint8Array }): Promise<number> => {
+    const raw: RawDb = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' });
+    await raw.open();
+    let keys = 0;
+    for await (const _ of raw.keys(range)) keys += 1;
+    await raw.close();
+    return keys;
+  };
+  t.equal(await count(CHUNK_RANGE), 13, 'before the next open: the live snapshot and the staged one');
+  t.equal(await count(ENTRY_RANGE), 10, 'entries 1..40 were swept after the snapshot committed');
+  const reopened = new LevelDurableLog(options);
+  const state = await reopened.open();
+  await reopened.close();
+  t.equal(state.snapshot?.meta.index, 40);
+  t.same(shape(state.entries), shape(entries(41, 50, 1)));
+  t.equal(await count(CHUNK_RANGE), 3, 'the uncommitted image was swept at open');
 });
 
 t.test('a failed LevelDB write (database closed underneath) is STORAGE_IO', async (t) => {
