@@ -37,11 +37,16 @@ const snapshotPackr = new Packr({ useRecords: false, moreTypes: false });
  * work and wake the loop (STYLE habit 6). Proposals that arrive while a batch is
  * being fsynced all go into the next batch, so they share one fsync.
  */
+/** A snapshot on its way: encoding (beside the loop) → encoded → writing (beside the loop) → written → committed. */
 interface SnapshotStage {
-  readonly snapshot: Snapshot;
-  written: boolean;
+  readonly index: number;
+  readonly confState: ConfState;
+  readonly members: MemberInfo[];
+  phase: 'encoding' | 'encoded' | 'writing' | 'written';
+  data?: Uint8Array;
+  snapshot?: Snapshot;
   readonly startedMs: number;
-  readonly imageMs: number;
+  encodedMs: number;
 }
 
 export class RaftPeer {
@@ -123,7 +128,7 @@ export class RaftPeer {
     this.catchingUp = fresh;
     if (fresh && this.opts.join !== true) {
       const voters = [...this.opts.initialVoters].sort();
-      const genesis = this.wrapSnapshot(new Uint8Array(0));
+      const genesis = snapshotPackr.pack({ members: this.members.list(), image: new Uint8Array(0) });
       this.storage = MemoryStorage.bootstrap({ voters, learners: [], votersOutgoing: [], learnersNext: [] }, genesis);
       await this.opts.durableLog.save({ snapshot: this.storage.snapshot(), hardState: this.storage.initialState().hardState });
     } else {
@@ -465,55 +470,82 @@ export class RaftPeer {
   }
 
   /**
-   * Snapshots in two steps so that the Ready loop stalls only for the image itself:
+   * Snapshots in steps, so that the Ready loop never stalls for a whole image: the
+   * state machine encodes the state as of now over later turns (snapshotInSlices),
    * the image is written beside the loop (stageSnapshot), and once it is on disk a
    * small save commits it and the in-memory log is compacted.
    */
   private async maybeSnapshot(): Promise<void> {
     if (this.state !== 'running') return;
     const stage = this.snapshotStage;
-    if (stage !== undefined) {
-      if (stage.written) await this.commitSnapshot(stage);
-      return;
+    if (stage === undefined) {
+      if (this.applied - this.snapshotIndex >= this.snapshotThreshold) this.startSnapshot();
+    } else if (stage.index <= this.snapshotIndex) {
+      this.snapshotStage = undefined; // the leader's snapshot got here first
+    } else if (stage.phase === 'encoded') {
+      this.writeSnapshot(stage);
+    } else if (stage.phase === 'written') {
+      await this.commitSnapshot(stage);
     }
-    if (this.applied - this.snapshotIndex < this.snapshotThreshold) return;
-    const startedMs = this.nowMs();
-    const image = this.wrapSnapshot(this.opts.stateMachine.snapshot());
-    const snapshot = this.storage.createSnapshot(this.applied, this.confState, image);
-    const next: SnapshotStage = { snapshot, written: false, startedMs, imageMs: this.nowMs() - startedMs };
-    this.snapshotStage = next;
-    this.opts.durableLog.stageSnapshot(snapshot).then(
-      () => {
-        next.written = true;
-        this.signal();
-      },
-      (error: unknown) => {
-        if (this.state === 'running') this.fail(new PeerError('PEER_DISK_FAILED', `snapshot write failed, stopping: ${(error as Error).message}`));
-      },
-    );
+  }
+
+  private startSnapshot(): void {
+    const machine = this.opts.stateMachine;
+    const stage: SnapshotStage = {
+      index: this.applied,
+      confState: this.confState,
+      members: this.members.list(),
+      phase: 'encoding',
+      startedMs: this.nowMs(),
+      encodedMs: 0,
+    };
+    this.snapshotStage = stage;
+    const encoding = machine.snapshotInSlices?.() ?? Promise.resolve(machine.snapshot());
+    this.whenDone(encoding, 'snapshot failed', (image) => {
+      stage.data = snapshotPackr.pack({ members: stage.members, image });
+      stage.phase = 'encoded';
+      stage.encodedMs = this.nowMs() - stage.startedMs;
+    });
+  }
+
+  private writeSnapshot(stage: SnapshotStage): void {
+    assert(stage.data !== undefined, 'an encoded snapshot stage has its data');
+    const snapshot = this.storage.createSnapshot(stage.index, stage.confState, stage.data);
+    stage.snapshot = snapshot;
+    stage.phase = 'writing';
+    this.whenDone(this.opts.durableLog.stageSnapshot(snapshot), 'snapshot write failed', () => {
+      stage.phase = 'written';
+    });
   }
 
   private async commitSnapshot(stage: SnapshotStage): Promise<void> {
     this.snapshotStage = undefined;
-    const { index } = stage.snapshot.meta;
-    if (index <= this.snapshotIndex) return; // the leader's snapshot got here first
+    assert(stage.snapshot !== undefined, 'a written snapshot stage has its snapshot');
     try {
       await this.opts.durableLog.save({ snapshot: stage.snapshot });
     } catch (error) {
       throw new PeerError('PEER_DISK_FAILED', `snapshot write failed, stopping: ${(error as Error).message}`);
     }
-    this.snapshotIndex = index;
-    const keepFrom = index - this.cfg.compactionMarginEntries;
+    this.snapshotIndex = stage.index;
+    const keepFrom = stage.index - this.cfg.compactionMarginEntries;
     if (keepFrom > this.storage.firstIndex()) this.storage.compact(keepFrom);
     this.opts.logger.info(
-      { index, bytes: stage.snapshot.data.byteLength, imageMs: stage.imageMs, totalMs: this.nowMs() - stage.startedMs },
+      { index: stage.index, bytes: stage.snapshot.data.byteLength, encodedMs: stage.encodedMs, totalMs: this.nowMs() - stage.startedMs },
       'snapshot taken, log compacted',
     );
   }
 
-  /** A peer snapshot is the state machine image plus the member directory. */
-  private wrapSnapshot(image: Uint8Array): Uint8Array {
-    return snapshotPackr.pack({ members: this.members.list(), image });
+  /** Side work of the snapshot steps: on success, wake the loop for the next step; on failure, stop. */
+  private whenDone<T>(work: Promise<T>, what: string, then: (value: T) => void): void {
+    work.then(
+      (value) => {
+        then(value);
+        this.signal();
+      },
+      (error: unknown) => {
+        if (this.state === 'running') this.fail(new PeerError('PEER_DISK_FAILED', `${what}, stopping: ${(error as Error).message}`));
+      },
+    );
   }
 
   private restoreImage(data: Uint8Array): void {

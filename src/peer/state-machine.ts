@@ -7,6 +7,11 @@ export interface ReplicatedStateMachine {
   apply(command: unknown, index: number): unknown;
   /** A consistent image of the whole state, cheap enough to take at apply time. */
   snapshot(): Uint8Array;
+  /**
+   * Optional: the same image as snapshot(), of the state at the moment of the call,
+   * encoded over later event-loop turns while apply() goes on.
+   */
+  snapshotInSlices?(): Promise<Uint8Array>;
   /** Replaces the state with an image; empty bytes mean the initial state. */
   restore(image: Uint8Array): void;
 }

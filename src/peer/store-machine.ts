@@ -22,6 +22,10 @@ export class StoreMachine implements ReplicatedStateMachine {
     return this.store.snapshot();
   }
 
+  snapshotInSlices(): Promise<Uint8Array> {
+    return this.store.snapshotInSlices();
+  }
+
   /** Empty bytes (the genesis snapshot) mean a new, empty store. */
   restore(image: Uint8Array): void {
     this.store.restore(image.byteLength > 0 ? image : new StoreStateMachine().snapshot());

@@ -4,7 +4,9 @@ import { StoreError } from './errors.js';
 import { isLeaseId } from './lease-id.js';
 import type { LeaseRecord } from './lease-table.js';
 import { MvccState } from './mvcc-state.js';
-import type { KeyValue } from './types.js';
+import type { KeyValue, Revision } from './types.js';
+import type { HistoryEntry } from './history.js';
+import { assert } from '../util/assert.js';
 
 export const SNAPSHOT_FORMAT = 'raftplane-store/1';
 
@@ -31,26 +33,118 @@ export interface DecodedSnapshot {
 // Records off: a plain, self-describing encoding whose bytes depend only on the data.
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
+/** What a snapshot holds, captured at one moment: history entries are immutable, so refs suffice. */
+export interface SnapshotView {
+  readonly revision: number;
+  readonly compactRevision: number;
+  readonly history: readonly { readonly revision: Revision; readonly entry: HistoryEntry }[];
+  readonly leases: readonly LeaseTuple[];
+  readonly leaseIdNext: string;
+}
+
+/** Cheap and synchronous: the refs of every history entry still held, and the leases. */
+export function captureSnapshot(state: MvccState, leases: readonly LeaseRecord[], leaseIdNext: string): SnapshotView {
+  return {
+    revision: state.currentRevision,
+    compactRevision: state.compactRevision,
+    history: [...state.history.entries()],
+    leases: leases.map((lease) => [lease.id, lease.ttlSeconds, lease.deadlineMs]),
+    leaseIdNext,
+  };
+}
+
 /**
  * The whole replicated state: every history entry still held (revision order), the leases
  * (id order) and the counters. Indexes and lease attachments are derived, so they are
  * rebuilt on decode rather than stored. Same state, same bytes.
  */
 export function encodeSnapshot(state: MvccState, leases: readonly LeaseRecord[], leaseIdNext: string): Uint8Array {
-  const entries: EntryTuple[] = [];
-  for (const { revision, entry } of state.history.entries()) {
-    const { kv } = entry;
-    entries.push([revision.main, revision.sub, entry.tombstone, kv.key, kv.value, kv.createRevision, kv.version, kv.lease]);
+  const encoder = new SnapshotEncoder(captureSnapshot(state, leases, leaseIdNext));
+  while (!encoder.step(Number.MAX_SAFE_INTEGER)) {
+    /* one step encodes everything */
   }
-  const data: SnapshotData = {
-    format: SNAPSHOT_FORMAT,
-    revision: state.currentRevision,
-    compactRevision: state.compactRevision,
-    entries,
-    leases: leases.map((lease) => [lease.id, lease.ttlSeconds, lease.deadlineMs]),
-    leaseIdNext,
-  };
-  return packr.pack(data);
+  return encoder.result();
+}
+
+/**
+ * The same bytes as encodeSnapshot, encoded a slice of entries per event-loop turn so
+ * that a large store does not stall the caller for the whole image.
+ */
+export async function encodeSnapshotInSlices(view: SnapshotView, entriesPerSlice = 2000): Promise<Uint8Array> {
+  const encoder = new SnapshotEncoder(view);
+  while (!encoder.step(entriesPerSlice)) await new Promise<void>((resolve) => setImmediate(resolve));
+  return encoder.result();
+}
+
+/**
+ * Writes the SnapshotData map by hand so the entries array can be packed in slices;
+ * each part is packed by the same Packr, so the bytes equal packr.pack(data).
+ */
+class SnapshotEncoder {
+  private readonly parts: Uint8Array[] = [];
+  private next = 0;
+
+  constructor(private readonly view: SnapshotView) {
+    const head: Omit<SnapshotData, 'entries' | 'leases' | 'leaseIdNext'> = {
+      format: SNAPSHOT_FORMAT,
+      revision: view.revision,
+      compactRevision: view.compactRevision,
+    };
+    this.parts.push(Uint8Array.of(0xde, 0x00, 0x06)); // a map of the six SnapshotData fields, as msgpackr heads objects
+    for (const [name, value] of Object.entries(head)) this.pushPacked(name, value);
+    this.pushPacked('entries');
+    this.parts.push(arrayHeader(view.history.length));
+  }
+
+  /** Encodes up to n more entries; true once the image is complete. */
+  step(n: number): boolean {
+    const { history } = this.view;
+    const end = Math.min(history.length, this.next + n);
+    if (this.next < end) {
+      const slice: EntryTuple[] = [];
+      for (let i = this.next; i < end; i++) {
+        const { revision, entry } = history[i]!;
+        const { kv } = entry;
+        slice.push([revision.main, revision.sub, entry.tombstone, kv.key, kv.value, kv.createRevision, kv.version, kv.lease]);
+      }
+      const packed = packr.pack(slice);
+      this.parts.push(copyOf(packed.subarray(arrayHeaderBytes(packed[0]!)))); // the slice's own header dropped
+      this.next = end;
+    }
+    if (this.next < history.length) return false;
+    this.pushPacked('leases', this.view.leases);
+    this.pushPacked('leaseIdNext', this.view.leaseIdNext);
+    return true;
+  }
+
+  result(): Uint8Array {
+    return Buffer.concat(this.parts);
+  }
+
+  private pushPacked(...values: unknown[]): void {
+    for (const value of values) this.parts.push(copyOf(packr.pack(value)));
+  }
+}
+
+/** Packr may reuse the memory behind what pack returned. */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes);
+}
+
+function arrayHeader(length: number): Uint8Array {
+  if (length < 16) return Uint8Array.of(0x90 | length);
+  if (length < 0x10000) return Uint8Array.of(0xdc, length >> 8, length & 0xff);
+  const header = new Uint8Array(5);
+  header[0] = 0xdd;
+  new DataView(header.buffer).setUint32(1, length);
+  return header;
+}
+
+function arrayHeaderBytes(firstByte: number): number {
+  if ((firstByte & 0xf0) === 0x90) return 1;
+  if (firstByte === 0xdc) return 3;
+  assert(firstByte === 0xdd, 'msgpack array header expected');
+  return 5;
 }
 
 function invalid(reason: string): StoreError {

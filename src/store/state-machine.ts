@@ -13,7 +13,7 @@ import type {
   RangeResponse,
   WatchCreateRequest,
 } from './requests.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices } from './snapshot.js';
 import { hashBytes, hashKv, type HashKvResult } from './state-hash.js';
 import { hasLease } from './lease-id.js';
 import type { LeaseId } from './types.js';
@@ -84,6 +84,14 @@ export class StoreStateMachine {
 
   snapshot(): Uint8Array {
     return encodeSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId);
+  }
+
+  /**
+   * The same image as snapshot(), of the state at the moment of the call, encoded over
+   * several event-loop turns: the store may go on applying meanwhile.
+   */
+  snapshotInSlices(): Promise<Uint8Array> {
+    return encodeSnapshotInSlices(captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId));
   }
 
   /** Replaces the whole state with a snapshot's; watchers re-read from the new history. */

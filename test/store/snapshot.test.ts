@@ -1,4 +1,5 @@
 import t from 'tap';
+import { Packr } from 'msgpackr';
 import { decodeSnapshot } from '../../src/store/snapshot.js';
 import type { WatchResponse } from '../../src/store/requests.js';
 import { b, keysOf, kvText, newStore, put, s } from './fixtures/helpers.js';
@@ -70,4 +71,33 @@ t.test('corrupt snapshots are refused with a coded error', async (t) => {
   const bad = packr.pack({ format: 'raftplane-store/1', revision: 3, compactRevision: 0, entries: [[2, 0, true, b('k'), b(''), 0, 0, '0']], leases: [], leaseIdNext: '1' });
   t.throws(() => store.restore(bad), { code: 'STORE_SNAPSHOT_INVALID' }, 'a tombstone with nothing before it');
   t.equal(store.revision, 1, 'a refused snapshot changes nothing');
+});
+
+t.test('a snapshot encoded in slices has the same bytes and is the state at the moment it was asked for', async (t) => {
+  const canonical = new Packr({ useRecords: false, moreTypes: false });
+  for (const puts of [0, 5, 14, 15, 16, 3000]) {
+    const store = newStore();
+    for (let i = 0; i < puts; i++) put(store, `k${i % 7}`, `v${i}`);
+    const bytes = store.snapshot();
+    t.same(Buffer.from(await store.snapshotInSlices()), Buffer.from(bytes), `${puts} puts: same bytes`);
+    t.same(Buffer.from(canonical.pack(canonical.unpack(bytes))), Buffer.from(bytes), `${puts} puts: the bytes msgpack itself would write`);
+  }
+  const store = newStore();
+  populate(store);
+  for (let i = 0; i < 5000; i++) put(store, `bulk${i % 50}`, `v${i}`);
+  const expected = store.snapshot();
+  const later = store.snapshotInSlices();
+  // The store goes on while the image is encoded.
+  store.apply({ type: 'leaseRevoke', request: { id: '5' } });
+  for (let i = 0; i < 100; i++) put(store, `more${i}`, 'x');
+  store.apply({ type: 'compact', request: { revision: store.revision - 10 } });
+  t.same(Buffer.from(await later), Buffer.from(expected), 'changes made after the call are not in the image');
+});
+
+t.test('more than 65,535 history entries use the long array header', async (t) => {
+  const store = newStore();
+  for (let i = 0; i < 70_000; i++) put(store, `k${i % 100}`, 'v');
+  const copy = newStore();
+  copy.restore(await store.snapshotInSlices());
+  t.equal(copy.hash(), store.hash());
 });
