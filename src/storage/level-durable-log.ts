@@ -92,7 +92,7 @@ export class LevelDurableLog extends DurableLogBase {
     // lands, recovery ignores them. They are swept afterwards, beside the queue.
     const coveredThrough = manifest?.index ?? 0;
     for (const op of ops) appendBatchOps(op, batch, coveredThrough);
-    await db.batch(batch, SYNC);
+    await writeBatch(db, batch);
     this.manifest = manifest;
     this.syncedWrites += 1;
     this.bytesWritten += batch.reduce((sum, op) => sum + (op.type === 'put' ? op.value.byteLength : 0), 0);
@@ -127,7 +127,7 @@ export class LevelDurableLog extends DurableLogBase {
       pendingBytes += chunk.bytes.byteLength;
       if (pendingBytes >= this.snapshotBatchBytes || chunk.chunkNumber === chunk.chunkCount - 1) {
         await this.beforeWrite('snapshot-chunks');
-        await db.batch(pending, SYNC);
+        await writeBatch(db, pending);
         this.syncedWrites += 1;
         this.bytesWritten += pendingBytes;
         pending = [];
@@ -175,6 +175,23 @@ async function checkFormat(db: LevelDb): Promise<void> {
   }
   const body = openRecord(FORMAT_KEY, record, name);
   if (body.byteLength !== 1 || body[0] !== FORMAT_VERSION) throw corrupt(name, `unsupported format ${String(body[0])}`);
+}
+
+/**
+ * One synced batch, handed straight to classic-level's _batch, the method abstract-level
+ * itself calls after its per-operation checks. Those checks (copying each operation,
+ * validating and encoding its key and value, running hooks) cost about 4 µs per
+ * operation on the main thread against 1 µs for the native call (10 puts of 400 bytes:
+ * 63 µs against 21 µs), and this store needs none of them: keys and values are
+ * Uint8Arrays already, and no hooks or events are used. A closed database refuses
+ * here, as batch() would, instead of reaching native code.
+ */
+function writeBatch(db: LevelDb, operations: BatchOp[]): Promise<void> {
+  if (db.status !== 'open') {
+    return Promise.reject(new StorageError('STORAGE_IO', `database is not open (${db.status})`, { status: db.status }));
+  }
+  const native = db as unknown as { _batch?: (ops: BatchOp[], options: typeof SYNC) => Promise<void> };
+  return typeof native._batch === 'function' ? native._batch(operations, SYNC) : db.batch(operations, SYNC);
 }
 
 function findLastSnapshot(ops: readonly LayoutOp[]): Snapshot | undefined {
