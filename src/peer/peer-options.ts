@@ -19,7 +19,10 @@ export interface PeerOptions {
   /** Raft tick length: one heartbeat interval. */
   readonly tickMs: number;
   readonly electionTicks: number;
-  /** Snapshot and compact the log after this many applied entries. */
+  /**
+   * Snapshot and compact the log after this many applied entries, once the entries
+   * applied since the last snapshot are also at least as large as its image.
+   */
   readonly snapshotEveryEntries?: number;
   /** Entries kept behind a snapshot so slightly slow followers catch up from the log. */
   readonly compactionMarginEntries?: number;

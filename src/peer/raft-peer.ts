@@ -43,6 +43,8 @@ interface SnapshotStage {
   readonly confState: ConfState;
   readonly members: MemberInfo[];
   phase: 'encoding' | 'encoded' | 'writing' | 'written';
+  /** Command bytes applied since the previous snapshot when this one was asked for. */
+  readonly bytesBefore: number;
   data?: Uint8Array;
   snapshot?: Snapshot;
   readonly startedMs: number;
@@ -91,6 +93,14 @@ export class RaftPeer {
    * needs the leader and a follower at once.
    */
   private readonly snapshotThreshold: number;
+  /**
+   * Size of the latest snapshot image and the command bytes applied since. A snapshot
+   * also waits until the log since the last one is at least as large as its image, so
+   * writing snapshots costs at most as much disk as writing the log does, however
+   * large the state grows; the log held in memory stays within the state's size.
+   */
+  private snapshotBytes = 0;
+  private bytesSinceSnapshot = 0;
   private leaderCommitSeen = 0;
   /** Proposals handed to the core under the current leader; ambiguous if the leader changes. */
   private inFlight = new Set<number>();
@@ -143,6 +153,7 @@ export class RaftPeer {
     this.confState = snap.meta.confState;
     this.applied = snap.meta.index;
     this.snapshotIndex = snap.meta.index;
+    this.snapshotBytes = snap.data.byteLength;
     this.node = new RawNode({
       id: this.opts.id,
       storage: this.storage,
@@ -404,6 +415,7 @@ export class RaftPeer {
 
   private applyEntry(entry: Entry): void {
     if (entry.index <= this.applied) return;
+    this.bytesSinceSnapshot += entry.data.byteLength;
     if (entry.type === 'conf-change') {
       const change = decodeConfChange(entry.data);
       const key = JSON.stringify(change.changes);
@@ -466,6 +478,8 @@ export class RaftPeer {
     this.confState = snapshot.meta.confState;
     this.applied = snapshot.meta.index;
     this.snapshotIndex = snapshot.meta.index;
+    this.snapshotBytes = snapshot.data.byteLength;
+    this.bytesSinceSnapshot = 0;
     this.syncTransportPeers();
   }
 
@@ -479,7 +493,8 @@ export class RaftPeer {
     if (this.state !== 'running') return;
     const stage = this.snapshotStage;
     if (stage === undefined) {
-      if (this.applied - this.snapshotIndex >= this.snapshotThreshold) this.startSnapshot();
+      const due = this.applied - this.snapshotIndex >= this.snapshotThreshold && this.bytesSinceSnapshot >= this.snapshotBytes;
+      if (due) this.startSnapshot();
     } else if (stage.index <= this.snapshotIndex) {
       this.snapshotStage = undefined; // the leader's snapshot got here first
     } else if (stage.phase === 'encoded') {
@@ -496,6 +511,7 @@ export class RaftPeer {
       confState: this.confState,
       members: this.members.list(),
       phase: 'encoding',
+      bytesBefore: this.bytesSinceSnapshot,
       startedMs: this.nowMs(),
       encodedMs: 0,
     };
@@ -527,6 +543,8 @@ export class RaftPeer {
       throw new PeerError('PEER_DISK_FAILED', `snapshot write failed, stopping: ${(error as Error).message}`);
     }
     this.snapshotIndex = stage.index;
+    this.snapshotBytes = stage.snapshot.data.byteLength;
+    this.bytesSinceSnapshot -= stage.bytesBefore;
     const keepFrom = stage.index - this.cfg.compactionMarginEntries;
     if (keepFrom > this.storage.firstIndex()) this.storage.compact(keepFrom);
     this.opts.logger.info(

@@ -45,7 +45,7 @@ export class LevelDurableLog extends DurableLogBase {
   constructor(private readonly options: LevelDurableLogOptions) {
     super(options.faults);
     this.snapshotChunkBytes = options.snapshotChunkBytes ?? 1024 * 1024;
-    this.snapshotBatchBytes = options.snapshotBatchBytes ?? 8 * 1024 * 1024;
+    this.snapshotBatchBytes = options.snapshotBatchBytes ?? 1024 * 1024;
     assert(Number.isSafeInteger(this.snapshotChunkBytes) && this.snapshotChunkBytes > 0);
     assert(Number.isSafeInteger(this.snapshotBatchBytes) && this.snapshotBatchBytes > 0);
   }

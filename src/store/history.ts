@@ -76,6 +76,19 @@ export class History {
     return record.filter((entry): entry is HistoryEntry => entry !== undefined);
   }
 
+  /** Every remaining entry in revision order, into parallel arrays: no object per entry. */
+  collect(mains: number[], subs: number[], entries: HistoryEntry[]): void {
+    for (const [main, record] of this.records) {
+      for (let sub = 0; sub < record.length; sub++) {
+        const entry = record[sub];
+        if (entry === undefined) continue;
+        mains.push(main);
+        subs.push(sub);
+        entries.push(entry);
+      }
+    }
+  }
+
   /** Every remaining entry in revision order. */
   *entries(): Generator<{ readonly revision: Revision; readonly entry: HistoryEntry }> {
     for (const [main, record] of this.records) {

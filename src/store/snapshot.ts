@@ -4,7 +4,7 @@ import { StoreError } from './errors.js';
 import { isLeaseId } from './lease-id.js';
 import type { LeaseRecord } from './lease-table.js';
 import { MvccState } from './mvcc-state.js';
-import type { KeyValue, Revision } from './types.js';
+import type { KeyValue } from './types.js';
 import type { HistoryEntry } from './history.js';
 import { assert } from '../util/assert.js';
 
@@ -37,17 +37,26 @@ const packr = new Packr({ useRecords: false, moreTypes: false });
 export interface SnapshotView {
   readonly revision: number;
   readonly compactRevision: number;
-  readonly history: readonly { readonly revision: Revision; readonly entry: HistoryEntry }[];
+  /** History in revision order, as parallel arrays (a snapshot may hold millions). */
+  readonly mains: readonly number[];
+  readonly subs: readonly number[];
+  readonly entries: readonly HistoryEntry[];
   readonly leases: readonly LeaseTuple[];
   readonly leaseIdNext: string;
 }
 
 /** Cheap and synchronous: the refs of every history entry still held, and the leases. */
 export function captureSnapshot(state: MvccState, leases: readonly LeaseRecord[], leaseIdNext: string): SnapshotView {
+  const mains: number[] = [];
+  const subs: number[] = [];
+  const entries: HistoryEntry[] = [];
+  state.history.collect(mains, subs, entries);
   return {
     revision: state.currentRevision,
     compactRevision: state.compactRevision,
-    history: [...state.history.entries()],
+    mains,
+    subs,
+    entries,
     leases: leases.map((lease) => [lease.id, lease.ttlSeconds, lease.deadlineMs]),
     leaseIdNext,
   };
@@ -93,25 +102,25 @@ class SnapshotEncoder {
     this.parts.push(Uint8Array.of(0xde, 0x00, 0x06)); // a map of the six SnapshotData fields, as msgpackr heads objects
     for (const [name, value] of Object.entries(head)) this.pushPacked(name, value);
     this.pushPacked('entries');
-    this.parts.push(arrayHeader(view.history.length));
+    this.parts.push(arrayHeader(view.entries.length));
   }
 
   /** Encodes up to n more entries; true once the image is complete. */
   step(n: number): boolean {
-    const { history } = this.view;
-    const end = Math.min(history.length, this.next + n);
+    const { mains, subs, entries } = this.view;
+    const end = Math.min(entries.length, this.next + n);
     if (this.next < end) {
       const slice: EntryTuple[] = [];
       for (let i = this.next; i < end; i++) {
-        const { revision, entry } = history[i]!;
+        const entry = entries[i]!;
         const { kv } = entry;
-        slice.push([revision.main, revision.sub, entry.tombstone, kv.key, kv.value, kv.createRevision, kv.version, kv.lease]);
+        slice.push([mains[i]!, subs[i]!, entry.tombstone, kv.key, kv.value, kv.createRevision, kv.version, kv.lease]);
       }
       const packed = packr.pack(slice);
       this.parts.push(copyOf(packed.subarray(arrayHeaderBytes(packed[0]!)))); // the slice's own header dropped
       this.next = end;
     }
-    if (this.next < history.length) return false;
+    if (this.next < entries.length) return false;
     this.pushPacked('leases', this.view.leases);
     this.pushPacked('leaseIdNext', this.view.leaseIdNext);
     return true;

@@ -173,3 +173,26 @@ t.test('an idle cluster does not write to disk on heartbeats: a commit index alo
   await new Promise((r) => setTimeout(r, 300)); // 30 heartbeat rounds
   for (const id of ids) t.equal(saves.get(id)! - before.get(id)!, 1, `${id}: one synced write for one entry, none for its commit or the heartbeats`);
 });
+
+t.test('a peer snapshots again only once the log since its last snapshot is as large as the image', async (t) => {
+  const c = await cluster({ snapshotEveryEntries: 5, compactionMarginEntries: 1 });
+  const keepAlive = setInterval(() => undefined, 1000);
+  t.teardown(async () => {
+    clearInterval(keepAlive);
+    for (const p of c.peers.values()) await p.stop();
+  });
+  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
+  const leader = [...c.peers.values()].find((p) => p.status().role === 'leader')!;
+  const big = 'x'.repeat(20_000);
+  await write(leader, big);
+  for (let i = 0; i < 8; i++) await write(leader, `small${i}`);
+  await waitFor(() => leader.status().snapshotIndex > 0);
+  const first = leader.status().snapshotIndex;
+  for (let i = 0; i < 30; i++) await write(leader, `more${i}`); // far more than 5 entries, far fewer bytes than the image
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(leader.status().snapshotIndex, first, 'no new snapshot: the log since the last one is smaller than its image');
+  await write(leader, big);
+  await write(leader, 'after');
+  await waitFor(() => leader.status().snapshotIndex > first);
+  t.pass('a snapshot follows once the log has grown as large as the image');
+});
