@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { RaftPeer } from '../../src/peer/raft-peer.js';
 import type { ReplicatedStateMachine } from '../../src/peer/state-machine.js';
 import { MemoryNetwork } from '../../src/transport/index.js';
@@ -65,6 +65,28 @@ async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
   }
 }
 
+/**
+ * A started cluster with a leader, stopped with the test. The peers' tick timers are
+ * unref'd and memory links hold no sockets, so an interval keeps the process alive.
+ */
+async function running(
+  t: Test,
+  options: Parameters<typeof cluster>[0] = {},
+  faults: Map<string, StorageFaultHooks> = new Map(),
+  beforeStop: () => void = () => undefined,
+): Promise<{ c: Awaited<ReturnType<typeof cluster>>; leader: RaftPeer }> {
+  const c = await cluster(options, faults);
+  const keepAlive = setInterval(() => undefined, 1000);
+  t.teardown(async () => {
+    clearInterval(keepAlive);
+    beforeStop();
+    for (const p of c.peers.values()) await p.stop();
+  });
+  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
+  const leader = [...c.peers.values()].find((p) => p.status().role === 'leader')!;
+  return { c, leader };
+}
+
 /** What a client does: retry a write whose outcome the peer could not know (leader changed). */
 async function write(peer: RaftPeer, value: string): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -79,14 +101,7 @@ async function write(peer: RaftPeer, value: string): Promise<void> {
 }
 
 t.test('peers elect a leader, replicate proposals and serve read barriers', async (t) => {
-  const c = await cluster();
-  // The peers' tick timers are unref'd and memory links hold no sockets: keep the process alive.
-  const keepAlive = setInterval(() => undefined, 1000);
-  t.teardown(async () => {
-    clearInterval(keepAlive);
-    for (const p of c.peers.values()) await p.stop();
-  });
-  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
+  const { c } = await running(t);
   const results = await Promise.all(['a', 'b', 'c', 'd'].map((v, i) => c.peers.get(ids[i % 3]!)!.propose(v)));
   t.same([...results].sort(), [1, 2, 3, 4], 'each proposal got its own result');
   await c.peers.get('p3')!.readBarrier();
@@ -94,14 +109,7 @@ t.test('peers elect a leader, replicate proposals and serve read barriers', asyn
 });
 
 t.test('a restarted peer recovers its log from disk; a new one catches up by snapshot', async (t) => {
-  const c = await cluster({ snapshotEveryEntries: 20, compactionMarginEntries: 5 });
-  // The peers' tick timers are unref'd and memory links hold no sockets: keep the process alive.
-  const keepAlive = setInterval(() => undefined, 1000);
-  t.teardown(async () => {
-    clearInterval(keepAlive);
-    for (const p of c.peers.values()) await p.stop();
-  });
-  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
+  const { c } = await running(t, { snapshotEveryEntries: 20, compactionMarginEntries: 5 });
   for (let i = 0; i < 50; i++) await write(c.peers.get('p1')!, `v${i}`);
   await c.peers.get('p3')!.stop();
   c.disks.set('p3', new MemoryDisk()); // p3 loses its disk entirely
@@ -127,16 +135,10 @@ t.test('committed entries are applied while the peer\'s own synced write is in f
       return new Promise<void>((resolve) => held.push(resolve));
     },
   });
-  const c = await cluster({}, new Map(ids.map((id) => [id, gate(id)])));
-  const keepAlive = setInterval(() => undefined, 1000);
-  t.teardown(async () => {
-    clearInterval(keepAlive);
+  const { c, leader } = await running(t, {}, new Map(ids.map((id) => [id, gate(id)])), () => {
     slow = '';
     for (const release of held.splice(0)) release();
-    for (const p of c.peers.values()) await p.stop();
   });
-  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
-  const leader = [...c.peers.values()].find((p) => p.status().role === 'leader')!;
   const followerId = ids.find((id) => c.peers.get(id) !== leader)!;
   const machine = c.machines.get(followerId)!;
   const others = ids.filter((id) => id !== followerId).map((id) => c.machines.get(id)!);
@@ -156,14 +158,7 @@ t.test('committed entries are applied while the peer\'s own synced write is in f
 t.test('an idle cluster does not write to disk on heartbeats: a commit index alone is not synced', async (t) => {
   const saves = new Map(ids.map((id) => [id, 0]));
   const counting = (id: string): StorageFaultHooks => ({ beforeWrite: () => void saves.set(id, saves.get(id)! + 1) });
-  const c = await cluster({}, new Map(ids.map((id) => [id, counting(id)])));
-  const keepAlive = setInterval(() => undefined, 1000);
-  t.teardown(async () => {
-    clearInterval(keepAlive);
-    for (const p of c.peers.values()) await p.stop();
-  });
-  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
-  const leader = [...c.peers.values()].find((p) => p.status().role === 'leader')!;
+  const { c, leader } = await running(t, {}, new Map(ids.map((id) => [id, counting(id)])));
   await write(leader, 'warm-up');
   await waitFor(() => [...c.machines.values()].every((m) => m.items.length === 1));
   await new Promise((r) => setTimeout(r, 100));
@@ -175,14 +170,7 @@ t.test('an idle cluster does not write to disk on heartbeats: a commit index alo
 });
 
 t.test('a peer snapshots again only once the log since its last snapshot is as large as the image', async (t) => {
-  const c = await cluster({ snapshotEveryEntries: 5, compactionMarginEntries: 1 });
-  const keepAlive = setInterval(() => undefined, 1000);
-  t.teardown(async () => {
-    clearInterval(keepAlive);
-    for (const p of c.peers.values()) await p.stop();
-  });
-  await waitFor(() => [...c.peers.values()].some((p) => p.status().role === 'leader'));
-  const leader = [...c.peers.values()].find((p) => p.status().role === 'leader')!;
+  const { leader } = await running(t, { snapshotEveryEntries: 5, compactionMarginEntries: 1 });
   const big = 'x'.repeat(20_000);
   await write(leader, big);
   for (let i = 0; i < 8; i++) await write(leader, `small${i}`);
