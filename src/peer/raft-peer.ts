@@ -457,6 +457,8 @@ export class RaftPeer {
   private leaderChanged(leader: string): void {
     const previous = this.knownLeader;
     this.knownLeader = leader;
+    // etcd logs the same ("raft.node: elected leader", "lost leader"): failovers read from the logs.
+    this.opts.logger.info({ leader: leader === '' ? null : leader, previous: previous === '' ? null : previous, term: this.node.status().term }, leader === '' ? 'lost the leader' : 'leader elected');
     if (previous === '') return;
     const error = new PeerError('PEER_LEADER_CHANGED', 'etcdserver: leader changed');
     for (const seq of this.inFlight) this.proposals.reject(seq, error);

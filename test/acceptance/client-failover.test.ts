@@ -129,7 +129,9 @@ t.test('through the load balancer, a client and its informer survive SIGKILL of 
       return core.createNamespacedPod({ namespace: NAMESPACE, body: pod(name, '1') }).catch(() => undefined);
     }, RECOVERY_MS, 100);
     t.ok(created.metadata?.uid, `${id} killed: a create succeeded after ${Date.now() - killedAt} ms, attempt ${attempts}`);
-    const listed = await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: SELECTOR });
+    // Reads retry like writes: while the cluster settles the balancer may briefly have no ready peer.
+    const listed = await waitFor(`a list through the load balancer after killing ${id}`, () =>
+      core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: SELECTOR }).catch(() => undefined), RECOVERY_MS, 100);
     t.ok(listed.items.some((p) => p.metadata?.name === name), 'reads work too');
     await waitFor(`the informer to see ${name}`, () => (seen.includes(`add ${name} 1`) ? true : undefined), RECOVERY_MS).catch(() => undefined);
     t.ok(seen.includes(`add ${name} 1`), `the informer saw ${name} ${Date.now() - killedAt} ms after the kill; errors: ${errors.join('; ')}`);
