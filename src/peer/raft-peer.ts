@@ -251,6 +251,9 @@ export class RaftPeer {
   private async loop(): Promise<void> {
     while (this.state === 'running') {
       if (!this.workPending) await new Promise<void>((resolve) => (this.wake = resolve));
+      // Let the rest of this event-loop turn's I/O (other acks, client requests) arrive
+      // first, so one loop turn, one synced write and one frame per peer serve them all.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.wake = undefined;
       this.workPending = false;
       if (this.state !== 'running') break;
