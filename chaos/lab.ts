@@ -22,14 +22,14 @@ export class Lab {
     readonly peers: LabPeer[],
   ) {}
 
-  static async create(size: number): Promise<Lab> {
+  static async create(size: number, snapshotEveryEntries = 2000): Promise<Lab> {
     const dir = await mkdtemp(path.join(tmpdir(), 'raftplane-chaos-'));
     const ports = await Promise.all(Array.from({ length: size * 2 + 1 }, () => freePort()));
     const lines = [
       'name: chaos',
       `dataDir: ${path.join(dir, 'data')}`,
       `loadBalancer: { host: 127.0.0.1, port: ${ports[size * 2]} }`,
-      'raft: { heartbeatMs: 50, electionTimeoutMs: 500, snapshotEveryEntries: 2000 }',
+      `raft: { heartbeatMs: 50, electionTimeoutMs: 500, snapshotEveryEntries: ${snapshotEveryEntries} }`,
       'peers:',
     ];
     const peers: LabPeer[] = [];

@@ -3,7 +3,9 @@
  * then killed with SIGKILL, round after round. Passes when every acknowledged write
  * is on every peer at the end and every failover elected a new leader within 2 s.
  *
- * Environment: CHAOS_ROUNDS (default 3).
+ * Environment: CHAOS_ROUNDS (default 3), CHAOS_SNAPSHOT_EVERY_ENTRIES (default 2000; small values
+ * make every peer snapshot all the time, so kills land in the middle of snapshot writes),
+ * CHAOS_KEEP (set: keep the peers' data dirs and logs even when the run passes).
  */
 import { rm } from 'node:fs/promises';
 import { localPrefix, status } from './etcd-client.js';
@@ -13,7 +15,7 @@ import { Writers } from './writers.js';
 const rounds = Number(process.env['CHAOS_ROUNDS'] ?? 3);
 const FAILOVER_BUDGET_MS = 2000;
 
-const lab = await Lab.create(3);
+const lab = await Lab.create(3, Number(process.env['CHAOS_SNAPSHOT_EVERY_ENTRIES'] ?? 2000));
 const log = (line: string): void => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`);
 const failovers: { fault: string; ms: number }[] = [];
 
@@ -82,6 +84,7 @@ try {
   exitCode = 1;
 } finally {
   await lab.stop();
-  if (exitCode === 0) await rm(lab.dir, { recursive: true, force: true });
+  if (exitCode === 0 && process.env['CHAOS_KEEP'] === undefined) await rm(lab.dir, { recursive: true, force: true });
+  else log(`peer data and logs kept in ${lab.dir}`);
 }
 process.exit(exitCode);
