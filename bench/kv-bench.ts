@@ -1,7 +1,8 @@
 /**
  * npm run bench:kv — write and read throughput and latency (p50, p99) through the
  * etcd v3 JSON API with 1, 16 and 128 concurrent clients, against a 3-peer raftplane
- * cluster and, in the same run on the same machine, a 3-member etcd.
+ * cluster and, in the same run on the same machine, a 3-member etcd. For the put phases it
+ * also prints each system's mean fsync time from its own metrics (see fsync-metric.ts).
  *
  * Environment: BENCH_SECONDS (per phase, default 5), BENCH_VALUE_BYTES (default 256).
  */
@@ -9,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { etcdAvailable, startEtcdCluster } from './etcd-cluster.js';
+import { meanFsyncMs, readFsyncTotals } from './fsync-metric.js';
 import { runLoad, type LoadResult } from './load.js';
 import { startRaftplaneCluster } from './raftplane-cluster.js';
 
@@ -23,16 +25,20 @@ interface Row {
   op: string;
   clients: number;
   result: LoadResult;
+  /** Mean fsync during the phase, from the system's own metric (puts only). */
+  fsyncMs?: number;
 }
 
 async function measure(system: string, endpoints: string[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const clients of concurrencies) {
+    const fsyncBefore = await readFsyncTotals(endpoints);
     const put = await runLoad({
       endpoints, clients, durationMs: seconds * 1000, requestsMax: 2_000_000,
       request: (i) => ({ path: '/v3/kv/put', body: { key: b64(`bench/${i % 10_000}`), value } }),
     });
-    rows.push({ system, op: 'put', clients, result: put });
+    const fsyncMs = meanFsyncMs(fsyncBefore, await readFsyncTotals(endpoints));
+    rows.push({ system, op: 'put', clients, result: put, fsyncMs });
     const range = await runLoad({
       endpoints, clients, durationMs: seconds * 1000, requestsMax: 2_000_000,
       request: (i) => ({ path: '/v3/kv/range', body: { key: b64(`bench/${i % 10_000}`) } }),
@@ -44,9 +50,10 @@ async function measure(system: string, endpoints: string[]): Promise<Row[]> {
 }
 
 function table(rows: Row[]): string {
-  const out = ['| system | op | clients | req/s | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|---|'];
+  const out = ['| system | op | clients | req/s | p50 ms | p99 ms | errors | mean fsync ms |', '|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
-    out.push(`| ${r.system} | ${r.op} | ${r.clients} | ${r.result.throughputPerSecond.toFixed(0)} | ${r.result.p50Ms.toFixed(2)} | ${r.result.p99Ms.toFixed(2)} | ${r.result.errors} |`);
+    const fsync = r.fsyncMs === undefined || Number.isNaN(r.fsyncMs) ? '' : r.fsyncMs.toFixed(2);
+    out.push(`| ${r.system} | ${r.op} | ${r.clients} | ${r.result.throughputPerSecond.toFixed(0)} | ${r.result.p50Ms.toFixed(2)} | ${r.result.p99Ms.toFixed(2)} | ${r.result.errors} | ${fsync} |`);
   }
   return out.join('\n');
 }
