@@ -27,16 +27,11 @@ interface ReadBatch {
 
 const snapshotPackr = new Packr({ useRecords: false, moreTypes: false });
 
-/**
- * One Raft peer: the consensus core driven by a single loop that owns it.
- *
- *   wake ─▶ ticks ─▶ inbound messages ─▶ local commands ─▶ while hasReady:
- *            persist (one synced batch) ─▶ send ─▶ apply ─▶ advance ─▶ snapshot?
- *
- * Nothing else touches the core: network events, proposals and reads only queue
- * work and wake the loop (STYLE habit 6). Proposals that arrive while a batch is
- * being fsynced all go into the next batch, so they share one fsync.
- */
+/** A peer snapshot is the state machine image plus the member directory. */
+function wrapImage(members: readonly MemberInfo[], image: Uint8Array): Uint8Array {
+  return snapshotPackr.pack({ members, image });
+}
+
 /** A snapshot on its way: encoding (beside the loop) → encoded → writing (beside the loop) → written → committed. */
 interface SnapshotStage {
   readonly index: number;
@@ -51,6 +46,17 @@ interface SnapshotStage {
   encodedMs: number;
 }
 
+/**
+ * One Raft peer: the consensus core driven by a single loop that owns it.
+ *
+ *   wake ─▶ (rest of the event loop's I/O) ─▶ ticks ─▶ inbound messages ─▶ local commands
+ *     ─▶ while hasReady: start the synced write ─▶ apply committed ─▶ write done
+ *        ─▶ send ─▶ advance ─▶ snapshot step?   (a leader sends before its write)
+ *
+ * Nothing else touches the core: network events, proposals and reads only queue
+ * work and wake the loop (STYLE habit 6). Proposals that arrive while a batch is
+ * being fsynced all go into the next batch, so they share one fsync.
+ */
 export class RaftPeer {
   readonly members: MemberDirectory;
   private readonly opts: PeerOptions;
@@ -60,7 +66,7 @@ export class RaftPeer {
   private confState!: ConfState;
   private applied = 0;
   private snapshotIndex = 0;
-  /** A snapshot whose image is being written beside the loop. */
+  /** The snapshot being encoded or written beside the loop, if any. */
   private snapshotStage: SnapshotStage | undefined;
   private readonly origin: string;
   private seq = 0;
@@ -138,7 +144,7 @@ export class RaftPeer {
     this.catchingUp = fresh;
     if (fresh && this.opts.join !== true) {
       const voters = [...this.opts.initialVoters].sort();
-      const genesis = snapshotPackr.pack({ members: this.members.list(), image: new Uint8Array(0) });
+      const genesis = wrapImage(this.members.list(), new Uint8Array(0));
       this.storage = MemoryStorage.bootstrap({ voters, learners: [], votersOutgoing: [], learnersNext: [] }, genesis);
       await this.opts.durableLog.save({ snapshot: this.storage.snapshot(), hardState: this.storage.initialState().hardState });
     } else {
@@ -523,7 +529,7 @@ export class RaftPeer {
     this.snapshotStage = stage;
     const encoding = machine.snapshotInSlices?.() ?? Promise.resolve(machine.snapshot());
     this.whenDone(encoding, 'snapshot failed', (image) => {
-      stage.data = snapshotPackr.pack({ members: stage.members, image });
+      stage.data = wrapImage(stage.members, image);
       stage.phase = 'encoded';
       stage.encodedMs = this.nowMs() - stage.startedMs;
     });
