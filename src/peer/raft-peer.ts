@@ -1,4 +1,3 @@
-import { Packr } from 'msgpackr';
 import { assert } from '../util/assert.js';
 import { isRaftplaneError } from '../util/errors.js';
 import { SeededRng, randomSeed } from '../util/rng.js';
@@ -13,6 +12,7 @@ import { MemberDirectory, parseMemberInfo, type MemberInfo } from './member-dire
 import { PEER_DEFAULTS, type PeerOptions } from './peer-options.js';
 import { PendingRequests } from './pending-requests.js';
 import { decodeProposal, encodeProposal } from './proposal-codec.js';
+import { SnapshotSteps, unwrapImage, wrapImage } from './snapshot-steps.js';
 
 type LocalCommand =
   | { kind: 'propose'; seq: number; data: Uint8Array; deadlineMs: number }
@@ -23,27 +23,6 @@ interface ReadBatch {
   readonly ctx: string;
   issuedAtMs: number;
   index?: number;
-}
-
-const snapshotPackr = new Packr({ useRecords: false, moreTypes: false });
-
-/** A peer snapshot is the state machine image plus the member directory. */
-function wrapImage(members: readonly MemberInfo[], image: Uint8Array): Uint8Array {
-  return snapshotPackr.pack({ members, image });
-}
-
-/** A snapshot on its way: encoding (beside the loop) → encoded → writing (beside the loop) → written → committed. */
-interface SnapshotStage {
-  readonly index: number;
-  readonly confState: ConfState;
-  readonly members: MemberInfo[];
-  phase: 'encoding' | 'encoded' | 'writing' | 'written';
-  /** Command bytes applied since the previous snapshot when this one was asked for. */
-  readonly bytesBefore: number;
-  data?: Uint8Array;
-  snapshot?: Snapshot;
-  readonly startedMs: number;
-  encodedMs: number;
 }
 
 /**
@@ -65,9 +44,7 @@ export class RaftPeer {
   private storage!: MemoryStorage;
   private confState!: ConfState;
   private applied = 0;
-  private snapshotIndex = 0;
-  /** The snapshot being encoded or written beside the loop, if any. */
-  private snapshotStage: SnapshotStage | undefined;
+  private readonly snapshots: SnapshotSteps;
   private readonly origin: string;
   private seq = 0;
   private readSeq = 0;
@@ -93,20 +70,6 @@ export class RaftPeer {
    * replaced), so it grants no votes to candidates whose log goes past genesis.
    */
   private catchingUp = false;
-  /**
-   * snapshotEveryEntries plus up to a fifth more, fixed per peer id: peers applying the
-   * same entries would otherwise all pause for a snapshot at the same index, and a write
-   * needs the leader and a follower at once.
-   */
-  private readonly snapshotThreshold: number;
-  /**
-   * Size of the latest snapshot image and the command bytes applied since. A snapshot
-   * also waits until the log since the last one is at least as large as its image, so
-   * writing snapshots costs at most as much disk as writing the log does, however
-   * large the state grows; the log held in memory stays within the state's size.
-   */
-  private snapshotBytes = 0;
-  private bytesSinceSnapshot = 0;
   private leaderCommitSeen = 0;
   /** Proposals handed to the core under the current leader; ambiguous if the leader changes. */
   private inFlight = new Set<number>();
@@ -118,7 +81,21 @@ export class RaftPeer {
     this.cfg = { ...PEER_DEFAULTS, ...definedOnly(options) } as typeof PEER_DEFAULTS;
     this.origin = `${options.id}/${(options.seed ?? randomSeed()).toString(36)}${Date.now().toString(36)}`;
     this.members = new MemberDirectory(initialMembers);
-    this.snapshotThreshold = this.cfg.snapshotEveryEntries + (stableHash(options.id) % Math.max(1, Math.floor(this.cfg.snapshotEveryEntries / 5)));
+    this.snapshots = new SnapshotSteps({
+      stateMachine: options.stateMachine,
+      durableLog: options.durableLog,
+      logger: options.logger,
+      nowMs: () => this.nowMs(),
+      // snapshotEveryEntries plus up to a fifth more, fixed per peer id: peers applying the
+      // same entries would otherwise all pause for a snapshot at the same index, and a
+      // write needs the leader and a follower at once.
+      thresholdEntries: this.cfg.snapshotEveryEntries + (stableHash(options.id) % Math.max(1, Math.floor(this.cfg.snapshotEveryEntries / 5))),
+      compactionMarginEntries: this.cfg.compactionMarginEntries,
+      wake: () => this.signal(),
+      fail: (error) => {
+        if (this.state === 'running') this.fail(error);
+      },
+    });
     this.proposals = new PendingRequests(this.cfg.maxPendingProposals, 'etcdserver: request timed out');
     this.confWaiters = new PendingRequests(16, 'etcdserver: request timed out');
     this.reads = new PendingRequests(this.cfg.maxPendingReads, 'etcdserver: request timed out');
@@ -158,8 +135,7 @@ export class RaftPeer {
     this.restoreImage(snap.data);
     this.confState = snap.meta.confState;
     this.applied = snap.meta.index;
-    this.snapshotIndex = snap.meta.index;
-    this.snapshotBytes = snap.data.byteLength;
+    this.snapshots.holds(snap);
     this.node = new RawNode({
       id: this.opts.id,
       storage: this.storage,
@@ -215,7 +191,7 @@ export class RaftPeer {
   }
 
   status(): RaftStatus & { appliedIndex: number; snapshotIndex: number } {
-    return { ...this.node.status(), appliedIndex: this.applied, snapshotIndex: this.snapshotIndex };
+    return { ...this.node.status(), appliedIndex: this.applied, snapshotIndex: this.snapshots.index };
   }
 
   get appliedIndex(): number {
@@ -284,7 +260,7 @@ export class RaftPeer {
     this.inbox = [];
     for (const command of commands) this.execute(command);
     while (this.node.hasReady() && this.state === 'running') await this.handleReady(this.node.ready());
-    await this.maybeSnapshot();
+    if (this.state === 'running') await this.snapshots.step(this.storage, () => ({ applied: this.applied, confState: this.confState, members: this.members.list() }));
   }
 
   private admitWhileCatchingUp(m: Message): boolean {
@@ -424,7 +400,7 @@ export class RaftPeer {
 
   private applyEntry(entry: Entry): void {
     if (entry.index <= this.applied) return;
-    this.bytesSinceSnapshot += entry.data.byteLength;
+    this.snapshots.applied(entry.data.byteLength);
     if (entry.type === 'conf-change') {
       const change = decodeConfChange(entry.data);
       const key = JSON.stringify(change.changes);
@@ -488,93 +464,8 @@ export class RaftPeer {
     this.restoreImage(snapshot.data);
     this.confState = snapshot.meta.confState;
     this.applied = snapshot.meta.index;
-    this.snapshotIndex = snapshot.meta.index;
-    this.snapshotBytes = snapshot.data.byteLength;
-    this.bytesSinceSnapshot = 0;
+    this.snapshots.holds(snapshot);
     this.syncTransportPeers();
-  }
-
-  /**
-   * Snapshots in steps, so that the Ready loop never stalls for a whole image: the
-   * state machine encodes the state as of now over later turns (snapshotInSlices),
-   * the image is written beside the loop (stageSnapshot), and once it is on disk a
-   * small save commits it and the in-memory log is compacted.
-   */
-  private async maybeSnapshot(): Promise<void> {
-    if (this.state !== 'running') return;
-    const stage = this.snapshotStage;
-    if (stage === undefined) {
-      const due = this.applied - this.snapshotIndex >= this.snapshotThreshold && this.bytesSinceSnapshot >= this.snapshotBytes;
-      if (due) this.startSnapshot();
-    } else if (stage.index <= this.snapshotIndex) {
-      this.snapshotStage = undefined; // the leader's snapshot got here first
-    } else if (stage.phase === 'encoded') {
-      this.writeSnapshot(stage);
-    } else if (stage.phase === 'written') {
-      await this.commitSnapshot(stage);
-    }
-  }
-
-  private startSnapshot(): void {
-    const machine = this.opts.stateMachine;
-    const stage: SnapshotStage = {
-      index: this.applied,
-      confState: this.confState,
-      members: this.members.list(),
-      phase: 'encoding',
-      bytesBefore: this.bytesSinceSnapshot,
-      startedMs: this.nowMs(),
-      encodedMs: 0,
-    };
-    this.snapshotStage = stage;
-    const encoding = machine.snapshotInSlices?.() ?? Promise.resolve(machine.snapshot());
-    this.whenDone(encoding, 'snapshot failed', (image) => {
-      stage.data = wrapImage(stage.members, image);
-      stage.phase = 'encoded';
-      stage.encodedMs = this.nowMs() - stage.startedMs;
-    });
-  }
-
-  private writeSnapshot(stage: SnapshotStage): void {
-    assert(stage.data !== undefined, 'an encoded snapshot stage has its data');
-    const snapshot = this.storage.createSnapshot(stage.index, stage.confState, stage.data);
-    stage.snapshot = snapshot;
-    stage.phase = 'writing';
-    this.whenDone(this.opts.durableLog.stageSnapshot(snapshot), 'snapshot write failed', () => {
-      stage.phase = 'written';
-    });
-  }
-
-  private async commitSnapshot(stage: SnapshotStage): Promise<void> {
-    this.snapshotStage = undefined;
-    assert(stage.snapshot !== undefined, 'a written snapshot stage has its snapshot');
-    try {
-      await this.opts.durableLog.save({ snapshot: stage.snapshot });
-    } catch (error) {
-      throw new PeerError('PEER_DISK_FAILED', `snapshot write failed, stopping: ${(error as Error).message}`);
-    }
-    this.snapshotIndex = stage.index;
-    this.snapshotBytes = stage.snapshot.data.byteLength;
-    this.bytesSinceSnapshot -= stage.bytesBefore;
-    const keepFrom = stage.index - this.cfg.compactionMarginEntries;
-    if (keepFrom > this.storage.firstIndex()) this.storage.compact(keepFrom);
-    this.opts.logger.info(
-      { index: stage.index, bytes: stage.snapshot.data.byteLength, encodedMs: stage.encodedMs, totalMs: this.nowMs() - stage.startedMs },
-      'snapshot taken, log compacted',
-    );
-  }
-
-  /** Side work of the snapshot steps: on success, wake the loop for the next step; on failure, stop. */
-  private whenDone<T>(work: Promise<T>, what: string, then: (value: T) => void): void {
-    work.then(
-      (value) => {
-        then(value);
-        this.signal();
-      },
-      (error: unknown) => {
-        if (this.state === 'running') this.fail(new PeerError('PEER_DISK_FAILED', `${what}, stopping: ${(error as Error).message}`));
-      },
-    );
   }
 
   private restoreImage(data: Uint8Array): void {
@@ -582,7 +473,7 @@ export class RaftPeer {
       this.opts.stateMachine.restore(new Uint8Array(0));
       return;
     }
-    const decoded = snapshotPackr.unpack(data) as { members: MemberInfo[]; image: Uint8Array };
+    const decoded = unwrapImage(data);
     assert(Array.isArray(decoded.members) && decoded.image instanceof Uint8Array, 'malformed peer snapshot');
     if (decoded.members.length > 0) this.members.replaceAll(decoded.members);
     this.opts.stateMachine.restore(decoded.image);

@@ -1,0 +1,165 @@
+import { Packr } from 'msgpackr';
+import { assert } from '../util/assert.js';
+import type { Logger } from '../util/logger.js';
+import type { MemoryStorage } from '../raft/memory-storage.js';
+import type { ConfState, Snapshot } from '../raft/types.js';
+import type { DurableLog } from '../storage/index.js';
+import { PeerError } from './errors.js';
+import type { MemberInfo } from './member-directory.js';
+import type { ReplicatedStateMachine } from './state-machine.js';
+
+const snapshotPackr = new Packr({ useRecords: false, moreTypes: false });
+
+/** A peer snapshot is the state machine image plus the member directory. */
+export function wrapImage(members: readonly MemberInfo[], image: Uint8Array): Uint8Array {
+  return snapshotPackr.pack({ members, image });
+}
+
+export function unwrapImage(data: Uint8Array): { members: MemberInfo[]; image: Uint8Array } {
+  return snapshotPackr.unpack(data) as { members: MemberInfo[]; image: Uint8Array };
+}
+
+/** What the peer's state is when a snapshot is asked for. */
+export interface AppliedView {
+  readonly applied: number;
+  readonly confState: ConfState;
+  readonly members: MemberInfo[];
+}
+
+export interface SnapshotStepsOptions {
+  readonly stateMachine: ReplicatedStateMachine;
+  readonly durableLog: DurableLog;
+  readonly logger: Logger;
+  readonly nowMs: () => number;
+  /** Entries applied since the last snapshot before the next is due (with the byte rule). */
+  readonly thresholdEntries: number;
+  /** Entries kept in memory behind a snapshot, for followers slightly behind. */
+  readonly compactionMarginEntries: number;
+  /** A step finished beside the loop: run the loop so that the next step starts. */
+  readonly wake: () => void;
+  /** Encoding or writing failed: the peer must stop (if it is still running). */
+  readonly fail: (error: PeerError) => void;
+}
+
+/** encoding (beside the loop) → encoded → writing (beside the loop) → written → committed. */
+interface Stage {
+  readonly view: AppliedView;
+  phase: 'encoding' | 'encoded' | 'writing' | 'written';
+  /** Command bytes applied since the previous snapshot when this one was asked for. */
+  readonly bytesBefore: number;
+  data?: Uint8Array;
+  snapshot?: Snapshot;
+  readonly startedMs: number;
+  encodedMs: number;
+}
+
+/**
+ * The peer's own snapshots, taken in steps so that the Ready loop never stalls for a
+ * whole image: the state machine encodes the state as of the request over later
+ * event-loop turns (snapshotInSlices), the image is written beside the loop
+ * (DurableLog.stageSnapshot), and once it is on disk a small save commits it and the
+ * in-memory log is compacted. The loop calls step() once per turn; nothing here runs
+ * the Raft core.
+ *
+ * When: after thresholdEntries applied entries AND once the command bytes applied since
+ * the last snapshot are at least the size of its image, so writing snapshots costs at
+ * most as much disk as writing the log does however large the state grows, and the log
+ * held in memory stays within the state's own size.
+ */
+export class SnapshotSteps {
+  private stage: Stage | undefined;
+  private snapshotIndex = 0;
+  private snapshotBytes = 0;
+  private bytesSinceSnapshot = 0;
+
+  constructor(private readonly options: SnapshotStepsOptions) {}
+
+  /** The index of the latest snapshot this peer holds (its own, or one from the leader). */
+  get index(): number {
+    return this.snapshotIndex;
+  }
+
+  /** The peer now holds this snapshot: recovered at start or installed from the leader. */
+  holds(snapshot: Snapshot): void {
+    this.snapshotIndex = snapshot.meta.index;
+    this.snapshotBytes = snapshot.data.byteLength;
+    this.bytesSinceSnapshot = 0;
+  }
+
+  /** An entry was applied. */
+  applied(entryBytes: number): void {
+    this.bytesSinceSnapshot += entryBytes;
+  }
+
+  /** One step, from the loop, between Readys. */
+  async step(storage: MemoryStorage, view: () => AppliedView): Promise<void> {
+    const stage = this.stage;
+    if (stage === undefined) {
+      const current = view();
+      const due = current.applied - this.snapshotIndex >= this.options.thresholdEntries && this.bytesSinceSnapshot >= this.snapshotBytes;
+      if (due) this.start(current);
+    } else if (stage.view.applied <= this.snapshotIndex) {
+      this.stage = undefined; // the leader's snapshot got here first
+    } else if (stage.phase === 'encoded') {
+      this.write(stage, storage);
+    } else if (stage.phase === 'written') {
+      await this.commit(stage, storage);
+    }
+  }
+
+  private start(view: AppliedView): void {
+    const { stateMachine } = this.options;
+    const stage: Stage = { view, phase: 'encoding', bytesBefore: this.bytesSinceSnapshot, startedMs: this.options.nowMs(), encodedMs: 0 };
+    this.stage = stage;
+    const encoding = stateMachine.snapshotInSlices?.() ?? Promise.resolve(stateMachine.snapshot());
+    this.whenDone(encoding, 'snapshot failed', (image) => {
+      stage.data = wrapImage(view.members, image);
+      stage.phase = 'encoded';
+      stage.encodedMs = this.options.nowMs() - stage.startedMs;
+    });
+  }
+
+  private write(stage: Stage, storage: MemoryStorage): void {
+    assert(stage.data !== undefined, 'an encoded snapshot stage has its data');
+    const snapshot = storage.createSnapshot(stage.view.applied, stage.view.confState, stage.data);
+    stage.snapshot = snapshot;
+    stage.phase = 'writing';
+    this.whenDone(this.options.durableLog.stageSnapshot(snapshot), 'snapshot write failed', () => {
+      stage.phase = 'written';
+    });
+  }
+
+  private async commit(stage: Stage, storage: MemoryStorage): Promise<void> {
+    this.stage = undefined;
+    const { snapshot } = stage;
+    assert(snapshot !== undefined, 'a written snapshot stage has its snapshot');
+    try {
+      await this.options.durableLog.save({ snapshot });
+    } catch (error) {
+      throw new PeerError('PEER_DISK_FAILED', `snapshot write failed, stopping: ${(error as Error).message}`);
+    }
+    const { index } = snapshot.meta;
+    this.snapshotIndex = index;
+    this.snapshotBytes = snapshot.data.byteLength;
+    this.bytesSinceSnapshot -= stage.bytesBefore;
+    const keepFrom = index - this.options.compactionMarginEntries;
+    if (keepFrom > storage.firstIndex()) storage.compact(keepFrom);
+    this.options.logger.info(
+      { index, bytes: snapshot.data.byteLength, encodedMs: stage.encodedMs, totalMs: this.options.nowMs() - stage.startedMs },
+      'snapshot taken, log compacted',
+    );
+  }
+
+  /** Work beside the loop: on success, wake the loop for the next step; on failure, stop the peer. */
+  private whenDone<T>(work: Promise<T>, what: string, then: (value: T) => void): void {
+    work.then(
+      (value) => {
+        then(value);
+        this.options.wake();
+      },
+      (error: unknown) => {
+        this.options.fail(new PeerError('PEER_DISK_FAILED', `${what}, stopping: ${(error as Error).message}`));
+      },
+    );
+  }
+}
