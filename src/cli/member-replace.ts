@@ -69,7 +69,7 @@ async function waitCaughtUp(peers: readonly PeerSpec[], fresh: PeerSpec, waitMs:
   while (Date.now() < deadline) {
     const leader = leaderOf(await probeCluster(peers, 1_000));
     const mine = await probePeer(fresh, 1_000);
-    const target = leader?.commitIndex ?? leader?.lastIndex;
+    const target = leader?.commitIndex;
     if (target !== undefined && mine.appliedIndex !== undefined && mine.appliedIndex >= target) return;
     await sleepMs(POLL_MS);
   }

@@ -11,8 +11,7 @@ export interface PeerProbe {
   readonly term?: number;
   /** Name of the leader as this peer knows it; '' when it knows none. */
   readonly leader?: string;
-  /** The last index in this peer's log (etcd's raftIndex). */
-  readonly lastIndex?: number;
+  /** The committed index as this peer knows it (etcd's raftIndex). */
   readonly commitIndex?: number;
   readonly appliedIndex?: number;
   readonly ready: boolean;
@@ -29,10 +28,7 @@ export async function probePeer(peer: PeerSpec, timeoutMs: number, names: Readon
   } catch (error) {
     return { id: peer.id, api, reachable: false, ready: false, problem: (error as Error).message };
   }
-  const [readiness, commitIndex] = await Promise.all([
-    httpRequest(`${api}/readyz`, { timeoutMs }).catch((error: Error) => ({ status: 0, text: error.message })),
-    scrapeCommitIndex(api, timeoutMs),
-  ]);
+  const readiness = await httpRequest(`${api}/readyz`, { timeoutMs }).catch((error: Error) => ({ status: 0, text: error.message }));
   const ready = readiness.status === 200;
   const header = typeof status['header'] === 'object' && status['header'] !== null ? (status['header'] as Record<string, unknown>) : {};
   return {
@@ -43,8 +39,7 @@ export async function probePeer(peer: PeerSpec, timeoutMs: number, names: Readon
     role: roleOf(status, header),
     ...defined('term', numberField(status, 'raftTerm') ?? numberField(header, 'raft_term')),
     leader: leaderNameOf(status, names),
-    ...defined('lastIndex', numberField(status, 'raftIndex')),
-    ...defined('commitIndex', numberField(status, 'commitIndex') ?? commitIndex),
+    ...defined('commitIndex', numberField(status, 'raftIndex')),
     ...defined('appliedIndex', numberField(status, 'raftAppliedIndex')),
     ...(ready ? {} : { problem: readiness.text.trim().split('\n').slice(-3).join('; ') }),
   };
@@ -53,13 +48,6 @@ export async function probePeer(peer: PeerSpec, timeoutMs: number, names: Readon
 export async function probeCluster(peers: readonly PeerSpec[], timeoutMs: number): Promise<PeerProbe[]> {
   const names = namesOf(peers);
   return Promise.all(peers.map((peer) => probePeer(peer, timeoutMs, names)));
-}
-
-/** etcd's Status has no commit index; the peer's metrics do (raftplane_server_commit_index). */
-async function scrapeCommitIndex(api: string, timeoutMs: number): Promise<number | undefined> {
-  const reply = await httpRequest(`${api}/metrics`, { timeoutMs }).catch(() => undefined);
-  const match = reply?.status === 200 ? /^raftplane_server_commit_index (\d+)$/m.exec(reply.text) : null;
-  return match?.[1] !== undefined ? Number(match[1]) : undefined;
 }
 
 /** member id (decimal, as the gateway prints it) → peer name. */

@@ -41,7 +41,7 @@ export function statusRows(probes: readonly PeerProbe[]): StatusRow[] {
     leader: p.leader ?? '',
     commitIndex: p.commitIndex ?? null,
     appliedIndex: p.appliedIndex ?? null,
-    lag: leader?.lastIndex !== undefined && p.appliedIndex !== undefined ? Math.max(0, leader.lastIndex - p.appliedIndex) : null,
+    lag: leader?.commitIndex !== undefined && p.appliedIndex !== undefined ? Math.max(0, leader.commitIndex - p.appliedIndex) : null,
     health: !p.reachable ? 'unreachable' : p.ready ? 'ready' : notReadyText(p.problem),
   }));
 }

@@ -109,6 +109,7 @@ export interface MemberStatus {
   readonly leaderName: string;
   readonly name: string;
   readonly role: 'follower' | 'pre-candidate' | 'candidate' | 'leader' | 'learner';
+  /** The committed index, as etcd's raftIndex is ("the current raft committed index"). */
   readonly raftIndex: number;
   readonly raftTerm: number;
   readonly raftAppliedIndex: number;

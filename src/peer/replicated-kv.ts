@@ -159,7 +159,7 @@ export class ReplicatedKv implements KvStore {
       leaderName: s.leader,
       name: s.id,
       role: isLearner ? 'learner' : s.role,
-      raftIndex: s.lastIndex,
+      raftIndex: s.commit,
       raftTerm: s.term,
       raftAppliedIndex: s.appliedIndex,
       commitIndex: s.commit,
