@@ -121,3 +121,30 @@ t.test('member add keeps the client URLs it is given', async (t) => {
   const without = decodeMemberAddRequest(JsonFields.of({ peerURLs: ['ws://10.0.0.4:2390'] }));
   t.notOk('clientURLs' in without, 'absent stays absent');
 });
+
+t.test('base64: the fast path accepts exactly the well-formed values, and huge values cannot overflow it', async (t) => {
+  const grammar = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const alphabet = 'AB+/=z9\n';
+  let mismatches = 0;
+  for (let n = 0; n <= 6; n++) {
+    for (let k = 0; k < alphabet.length ** n; k++) {
+      let rest = k;
+      let text = '';
+      for (let i = 0; i < n; i++) {
+        text += alphabet[rest % alphabet.length];
+        rest = Math.floor(rest / alphabet.length);
+      }
+      let accepted = true;
+      try {
+        decodeBase64Strict(text);
+      } catch {
+        accepted = false;
+      }
+      if (accepted !== grammar.test(text)) mismatches++;
+    }
+  }
+  t.equal(mismatches, 0, 'every string of up to 6 characters over A B + / = z 9 \\n');
+  t.throws(() => decodeBase64Strict('A'.repeat(8_000_001)), { message: 'illegal base64 data at input byte 8000000' });
+  t.equal(decodeBase64Strict('QQ=='.repeat(1)).length, 1);
+  t.equal(decodeBase64Strict('AAAA'.repeat(2_000_000)).length, 6_000_000, 'an 8 MB value decodes');
+});
