@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TransportError } from './transport-error.js';
 
@@ -32,22 +32,39 @@ async function readSecretFile(path: string): Promise<Uint8Array> {
 
 /**
  * Loads `<dataDir>/cluster-secret`, creating it with 32 random bytes (hex, mode 0600)
- * on first start. The file is created exclusively, so two processes racing on the same
- * data dir end up with the same secret. Copy the file to the other peers out of band.
+ * on first start. The file appears whole or not at all: it is written and synced under a
+ * private name, then hard-linked into place, which fails if the name exists. So two
+ * processes racing on the same data dir end up with the same secret, and neither can
+ * read the other's file half-written (an exclusive create followed by a write could be
+ * read empty). Copy the file to the other peers out of band.
  */
 export async function loadOrCreateClusterSecret(dataDir: string): Promise<Uint8Array> {
   const path = join(dataDir, CLUSTER_SECRET_FILE);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const draft = join(dataDir, `.${CLUSTER_SECRET_FILE}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  const handle = await open(draft, 'wx', 0o600);
   try {
-    const handle = await open(path, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${randomBytes(GENERATED_SECRET_BYTES).toString('hex')}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await handle.writeFile(`${randomBytes(GENERATED_SECRET_BYTES).toString('hex')}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(draft, path);
+    await syncDirectory(dataDir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(draft).catch(() => undefined);
   }
   return readSecretFile(path);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
