@@ -19,6 +19,7 @@ export interface ClusterConfig {
   readonly peers: readonly PeerSpec[];
   readonly loadBalancer: { readonly host: string; readonly port: number };
   readonly raft: RaftSettings;
+  readonly kubernetes: KubernetesSettings;
   /**
    * Where the shared peer-link secret comes from. Peers on one machine share
    * <dataDir>/cluster-secret (created on first start); peers on separate hosts name a
@@ -36,6 +37,11 @@ export interface RaftSettings {
   readonly snapshotEveryEntries?: number;
   /** Entries kept behind a snapshot for slightly slow followers (peer default when absent). */
   readonly compactionMarginEntries?: number;
+}
+
+export interface KubernetesSettings {
+  /** Seconds between compactions of the store history (kube-apiserver's default 300); 0 turns them off. */
+  readonly compactionIntervalSeconds: number;
 }
 
 export type SecretSource =
@@ -85,6 +91,11 @@ export function validateClusterConfig(doc: unknown, file: string, dataDirOverrid
   if (electionTimeoutMs < 3 * heartbeatMs) throw invalid(file, 'raft.electionTimeoutMs must be at least 3 × heartbeatMs');
   const snapshotEveryEntries = optionalCount(raftRaw['snapshotEveryEntries'], file, 'raft.snapshotEveryEntries');
   const compactionMarginEntries = optionalCount(raftRaw['compactionMarginEntries'], file, 'raft.compactionMarginEntries');
+  const kubernetesRaw = object(root['kubernetes'] ?? {}, file, 'kubernetes');
+  const compactionIntervalSeconds = kubernetesRaw['compactionIntervalSeconds'] ?? 300;
+  if (typeof compactionIntervalSeconds !== 'number' || !Number.isSafeInteger(compactionIntervalSeconds) || compactionIntervalSeconds < 0) {
+    throw invalid(file, 'kubernetes.compactionIntervalSeconds: must be an integer >= 0 (0 turns compaction off)');
+  }
   const dataDirRaw = dataDirOverride ?? (typeof root['dataDir'] === 'string' ? root['dataDir'] : `./data/${name}`);
   return {
     name,
@@ -97,6 +108,7 @@ export function validateClusterConfig(doc: unknown, file: string, dataDirOverrid
       ...(snapshotEveryEntries !== undefined ? { snapshotEveryEntries } : {}),
       ...(compactionMarginEntries !== undefined ? { compactionMarginEntries } : {}),
     },
+    kubernetes: { compactionIntervalSeconds },
     secret: secretSource(root, file),
     file,
   };

@@ -32,6 +32,7 @@ export async function startPeerApi(runtime: PeerRuntime, config: ClusterConfig, 
     registry: defaultKindRegistry(),
     authenticator,
     logger: logger.child({ component: 'kube-api' }),
+    compactionIntervalMs: config.kubernetes.compactionIntervalSeconds * 1000,
   });
   const adminLogger = logger.child({ component: 'admin' });
   const fallback = (req: IncomingMessage, res: ServerResponse): Promise<void> =>

@@ -31,6 +31,10 @@ t.test('raft tuning and the secret source come from the file', async (t) => {
     t.equal(config.raft.snapshotEveryEntries, 20);
     t.equal(config.raft.compactionMarginEntries, undefined, 'absent means the peer default');
     t.same(config.secret, { kind: 'data-dir' }, 'peers on one machine share <dataDir>/cluster-secret');
+    t.equal(config.kubernetes.compactionIntervalSeconds, 300, 'history compaction every 5 minutes, as kube-apiserver');
+  });
+  await withFile(`${BASE}kubernetes: { compactionIntervalSeconds: 0 }\n`, (file) => {
+    t.equal(loadClusterConfig(file).kubernetes.compactionIntervalSeconds, 0, '0 turns compaction off');
   });
   await withFile(`${BASE}secretFile: keys/secret\n`, (file) => {
     t.same(loadClusterConfig(file).secret, { kind: 'file', path: join(file, '..', 'keys/secret') }, 'secretFile is relative to the config file');
@@ -43,6 +47,9 @@ t.test('bad values are refused with the field named', async (t) => {
   });
   await withFile(BASE.replace('apiPort: 2399', 'apiPort: 2390'), (file) => {
     t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /127\.0\.0\.1:2390 is used twice/ });
+  });
+  await withFile(`${BASE}kubernetes: { compactionIntervalSeconds: -5 }\n`, (file) => {
+    t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /kubernetes\.compactionIntervalSeconds: must be an integer >= 0/ });
   });
   await withFile(`${BASE}secret: short\n`, (file) => {
     t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /secret: must be at least 16 bytes/ });

@@ -29,6 +29,7 @@ import { deleteCollection, deleteObject } from './rest-delete.js';
 import { patchObject } from './rest-patch.js';
 import { getObject, listObjects } from './rest-read.js';
 import { applyScale, createObject, guaranteedUpdate, preconditionOf, toScale, updateObject } from './rest-write.js';
+import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './compactor.js';
 import { DEFAULT_SERVICE_RANGES, ServiceAllocator, type ServiceRanges } from './service-allocator.js';
 import { resourcePrefix } from './storage-keys.js';
 import { parseIncludeObject } from './table-output.js';
@@ -42,6 +43,8 @@ export interface KubernetesApiOptions {
   readonly nowMs?: () => number;
   readonly serviceRanges?: ServiceRanges;
   readonly bookmarkEveryMs?: number;
+  /** How often the history is compacted (kube-apiserver's --etcd-compaction-interval); 0 turns it off. */
+  readonly compactionIntervalMs?: number;
 }
 
 /** Paths anyone may read without a token (kube-apiserver's system:public-info-viewer). */
@@ -57,6 +60,7 @@ export class KubernetesApi {
   private readonly openapi: OpenApiV3;
   private bootstrapTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly compactor: Compactor;
 
   constructor(private readonly options: KubernetesApiOptions) {
     this.ctx = {
@@ -66,6 +70,7 @@ export class KubernetesApi {
       services: new ServiceAllocator(options.serviceRanges ?? DEFAULT_SERVICE_RANGES),
     };
     this.openapi = new OpenApiV3(options.registry);
+    this.compactor = new Compactor(options.store, options.compactionIntervalMs ?? DEFAULT_COMPACTION_INTERVAL_MS, options.logger.child({ component: 'compactor' }));
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
@@ -75,8 +80,12 @@ export class KubernetesApi {
       sendError(res, apiError);
     });
 
-  /** Creates the system namespaces, retrying until the store takes writes; resolves when done. */
+  /**
+   * Starts the history compactor and creates the system namespaces, retrying until the
+   * store takes writes; resolves when they exist.
+   */
   start(): Promise<void> {
+    this.compactor.start();
     return new Promise((resolve) => {
       const attempt = (): void => {
         if (this.stopped) return resolve();
@@ -91,6 +100,7 @@ export class KubernetesApi {
 
   stop(): void {
     this.stopped = true;
+    this.compactor.stop();
     if (this.bootstrapTimer !== undefined) clearTimeout(this.bootstrapTimer);
   }
 
