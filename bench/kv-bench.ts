@@ -4,7 +4,10 @@
  * cluster and, in the same run on the same machine, a 3-member etcd. For the put phases it
  * also prints each system's mean fsync time from its own metrics (see fsync-metric.ts).
  *
- * Environment: BENCH_SECONDS (per phase, default 5), BENCH_VALUE_BYTES (default 256).
+ * Both clusters run side by side and every phase alternates between them (see measure).
+ *
+ * Environment: BENCH_SECONDS (per phase, default 5), BENCH_VALUE_BYTES (default 256),
+ * BENCH_REPEAT (runs per phase and system, median kept; default 1).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +19,7 @@ import { startRaftplaneCluster } from './raftplane-cluster.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
 const valueBytes = Number(process.env['BENCH_VALUE_BYTES'] ?? 256);
+const repeats = Math.max(1, Math.floor(Number(process.env['BENCH_REPEAT'] ?? 1)));
 const concurrencies = [1, 16, 128];
 const value = Buffer.alloc(valueBytes, 'v').toString('base64');
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -29,24 +33,48 @@ interface Row {
   fsyncMs?: number;
 }
 
-async function measure(system: string, endpoints: string[]): Promise<Row[]> {
+interface System {
+  readonly name: string;
+  readonly endpoints: string[];
+}
+
+type Op = 'put' | 'range (linearizable)';
+
+async function phase(system: System, op: Op, clients: number): Promise<Row> {
+  const { endpoints } = system;
+  const request = op === 'put'
+    ? (i: number) => ({ path: '/v3/kv/put', body: { key: b64(`bench/${i % 10_000}`), value } })
+    : (i: number) => ({ path: '/v3/kv/range', body: { key: b64(`bench/${i % 10_000}`) } });
+  const fsyncBefore = op === 'put' ? await readFsyncTotals(endpoints) : undefined;
+  const result = await runLoad({ endpoints, clients, durationMs: seconds * 1000, requestsMax: 2_000_000, request });
+  const fsyncMs = fsyncBefore === undefined ? undefined : meanFsyncMs(fsyncBefore, await readFsyncTotals(endpoints));
+  return { system: system.name, op, clients, result, ...(fsyncMs !== undefined ? { fsyncMs } : {}) };
+}
+
+/**
+ * Every phase runs on each system in turn, the order alternating between repeats, so
+ * that a change in the machine's background load during the run falls on both alike;
+ * the row kept for each system and phase is its median run by throughput.
+ */
+async function measure(systems: readonly System[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const clients of concurrencies) {
-    const fsyncBefore = await readFsyncTotals(endpoints);
-    const put = await runLoad({
-      endpoints, clients, durationMs: seconds * 1000, requestsMax: 2_000_000,
-      request: (i) => ({ path: '/v3/kv/put', body: { key: b64(`bench/${i % 10_000}`), value } }),
-    });
-    const fsyncMs = meanFsyncMs(fsyncBefore, await readFsyncTotals(endpoints));
-    rows.push({ system, op: 'put', clients, result: put, fsyncMs });
-    const range = await runLoad({
-      endpoints, clients, durationMs: seconds * 1000, requestsMax: 2_000_000,
-      request: (i) => ({ path: '/v3/kv/range', body: { key: b64(`bench/${i % 10_000}`) } }),
-    });
-    rows.push({ system, op: 'range (linearizable)', clients, result: range });
-    console.error(`${system}: ${clients} clients done`);
+    for (const op of ['put', 'range (linearizable)'] as const) {
+      const runs = new Map<string, Row[]>(systems.map((s) => [s.name, []]));
+      for (let round = 0; round < repeats; round++) {
+        const order = round % 2 === 0 ? systems : [...systems].reverse();
+        for (const system of order) runs.get(system.name)!.push(await phase(system, op, clients));
+      }
+      for (const system of systems) rows.push(median(runs.get(system.name)!));
+    }
+    console.error(`${clients} clients done`);
   }
   return rows;
+}
+
+function median(runs: readonly Row[]): Row {
+  const sorted = [...runs].sort((a, b) => a.result.throughputPerSecond - b.result.throughputPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 function table(rows: Row[]): string {
@@ -69,19 +97,25 @@ function ratios(ours: Row[], theirs: Row[]): string {
 }
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'raftplane-bench-'));
+const stops: Array<() => Promise<void>> = [];
 try {
   const raftplane = await startRaftplaneCluster(path.join(root, 'raftplane'), 23790);
-  const ours = await measure('raftplane', raftplane.apiUrls).finally(() => raftplane.stop());
-  let theirs: Row[] = [];
+  stops.push(() => raftplane.stop());
+  const systems: System[] = [{ name: 'raftplane', endpoints: raftplane.apiUrls }];
   if (etcdAvailable()) {
     const etcd = await startEtcdCluster(path.join(root, 'etcd'), 24790);
-    theirs = await measure('etcd', etcd.clientUrls).finally(() => etcd.stop());
+    stops.push(() => etcd.stop());
+    systems.push({ name: 'etcd', endpoints: etcd.clientUrls });
   } else {
     console.error('*** etcd is not installed (apt-get install etcd-server): no reference figures ***');
   }
-  console.log(`\n${seconds} s per phase, ${valueBytes}-byte values, clients spread over the 3 members\n`);
+  const rows = await measure(systems);
+  const ours = rows.filter((r) => r.system === 'raftplane');
+  const theirs = rows.filter((r) => r.system === 'etcd');
+  console.log(`\n${seconds} s per phase, ${repeats} run(s) per phase and system (median by throughput), ${valueBytes}-byte values, clients spread over the 3 members\n`);
   console.log(table([...ours, ...theirs]));
   if (theirs.length > 0) console.log(`\n${ratios(ours, theirs)}`);
 } finally {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
   rmSync(root, { recursive: true, force: true });
 }

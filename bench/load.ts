@@ -10,7 +10,11 @@ export interface LoadResult {
 }
 
 export interface LoadOptions {
-  /** Base URLs; client i uses endpoints[i % endpoints.length], like etcd's benchmark tool. */
+  /**
+   * Base URLs. Each client sends its requests to the members in turn, starting with
+   * endpoints[i % endpoints.length]: with fewer clients than members (one client), a
+   * fixed member would make the figure depend on whether it happens to be the leader.
+   */
   readonly endpoints: readonly string[];
   readonly clients: number;
   readonly durationMs: number;
@@ -29,9 +33,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const started = performance.now();
   const deadline = started + options.durationMs;
   const client = async (index: number): Promise<void> => {
-    const endpoint = index % options.endpoints.length;
+    let endpoint = index % options.endpoints.length;
     while (performance.now() < deadline && issued < options.requestsMax) {
       const { path, body } = options.request(issued++);
+      endpoint = (endpoint + 1) % options.endpoints.length;
       const t0 = performance.now();
       const ok = await post(`${options.endpoints[endpoint]}${path}`, body, agents[endpoint]!);
       if (ok) latencies.push(performance.now() - t0);
