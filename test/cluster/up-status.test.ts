@@ -13,7 +13,11 @@ async function up(setup: ClusterSetup, teardown: (fn: () => void) => void) {
   const line = await waitFor('the ready line', () => {
     if (run.child.exitCode !== null) throw new Error(`up exited with ${run.child.exitCode}`);
     return run.stdout().split('\n').find((l) => l.startsWith('ready'));
-  }, READY_TIMEOUT_MS, 50);
+  }, READY_TIMEOUT_MS, 50).catch(async (error: Error) => {
+    // The temp dir goes with the test: say here what up said.
+    const log = await readFile(join(setup.dir, 'up.log'), 'utf8').catch(() => '');
+    throw new Error(`${error.message}\n--- up.log\n${log.trim().split('\n').slice(-20).join('\n')}\n--- stdout\n${run.stdout()}`);
+  });
   return { ...run, line };
 }
 
