@@ -168,6 +168,9 @@ export class SimNode {
       const latencyTicks = Math.max(this.diskLatencyTicks, this.baseDiskLatencyTicks);
       if (persists && latencyTicks > 0) {
         run.held = { rd, persistAtTick: nowTick + latencyTicks, sent: sendNow };
+        // As the peer does: committed entries are applied while the write is on its way
+        // (they are durable on a quorum); a Ready carrying a snapshot waits for its write.
+        if (rd.snapshot === undefined) this.applyEntries(run, rd);
         return;
       }
       this.finish(run, rd, sendNow);
@@ -253,15 +256,21 @@ export class SimNode {
       run.confState = rd.snapshot.meta.confState;
       this.observer.restored(this, rd.snapshot);
     }
+    if (!this.applyEntries(run, rd)) return;
+    for (const state of rd.readStates) run.waitingReads.push(state);
+    this.serveReads(run);
+  }
+
+  /** Applies the Ready's committed entries not applied yet; false if the node was shut down meanwhile. */
+  private applyEntries(run: Running, rd: Ready): boolean {
     for (const entry of rd.committedEntries) {
       if (entry.index <= run.sm.index) continue;
       const write = run.sm.apply(entry.index, entry.term, entryFingerprint(entry), entry.type === 'normal');
       this.observer.applied(this, entry, write);
       if (entry.type === 'conf-change') this.applyConfChange(run, entry);
-      if (this.run !== run) return; // the world shut this node down: it applied its own removal
+      if (this.run !== run) return false; // the world shut this node down: it applied its own removal
     }
-    for (const state of rd.readStates) run.waitingReads.push(state);
-    this.serveReads(run);
+    return true;
   }
 
   private applyConfChange(run: Running, entry: Entry): void {
