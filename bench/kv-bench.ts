@@ -6,8 +6,15 @@
  *
  * Both clusters run side by side and every phase alternates between them (see measure).
  *
+ * Before any phase, each system serves BENCH_WARMUP_SECONDS of puts and reads that are not
+ * measured: a peer's hot paths are compiled by V8's JIT as they run, and the put rate
+ * of a fresh peer at one client keeps rising for its first 20 s or so (measured: 359,
+ * 481, 524, 554 puts/s in four 5 s runs back to back), which would otherwise fall on
+ * whichever phase comes first. etcd, compiled ahead of time, needs none.
+ *
  * Environment: BENCH_SECONDS (per phase, default 5), BENCH_VALUE_BYTES (default 256),
- * BENCH_REPEAT (runs per phase and system, median kept; default 1).
+ * BENCH_REPEAT (runs per phase and system, median kept; default 1),
+ * BENCH_WARMUP_SECONDS (default 15; 0 skips the warm-up).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +27,7 @@ import { startRaftplaneCluster } from './raftplane-cluster.js';
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
 const valueBytes = Number(process.env['BENCH_VALUE_BYTES'] ?? 256);
 const repeats = Math.max(1, Math.floor(Number(process.env['BENCH_REPEAT'] ?? 1)));
+const warmupSeconds = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 15);
 const concurrencies = [1, 16, 128];
 const value = Buffer.alloc(valueBytes, 'v').toString('base64');
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -40,11 +48,27 @@ interface System {
 
 type Op = 'put' | 'range (linearizable)';
 
-async function phase(system: System, op: Op, clients: number): Promise<Row> {
-  const { endpoints } = system;
-  const request = op === 'put'
+function requestFor(op: Op): (i: number) => { path: string; body: unknown } {
+  return op === 'put'
     ? (i: number) => ({ path: '/v3/kv/put', body: { key: b64(`bench/${i % 10_000}`), value } })
     : (i: number) => ({ path: '/v3/kv/range', body: { key: b64(`bench/${i % 10_000}`) } });
+}
+
+/** Unmeasured load on every system: puts at one and at 16 clients, then reads. */
+async function warmUp(systems: readonly System[]): Promise<void> {
+  if (warmupSeconds <= 0) return;
+  const slice = (warmupSeconds * 1000) / 3;
+  for (const { endpoints } of systems) {
+    await runLoad({ endpoints, clients: 1, durationMs: slice, requestsMax: 2_000_000, request: requestFor('put') });
+    await runLoad({ endpoints, clients: 16, durationMs: slice, requestsMax: 2_000_000, request: requestFor('put') });
+    await runLoad({ endpoints, clients: 16, durationMs: slice, requestsMax: 2_000_000, request: requestFor('range (linearizable)') });
+  }
+  console.error(`warmed up (${warmupSeconds} s per system)`);
+}
+
+async function phase(system: System, op: Op, clients: number): Promise<Row> {
+  const { endpoints } = system;
+  const request = requestFor(op);
   const fsyncBefore = op === 'put' ? await readFsyncTotals(endpoints) : undefined;
   const result = await runLoad({ endpoints, clients, durationMs: seconds * 1000, requestsMax: 2_000_000, request });
   const fsyncMs = fsyncBefore === undefined ? undefined : meanFsyncMs(fsyncBefore, await readFsyncTotals(endpoints));
@@ -109,10 +133,11 @@ try {
   } else {
     console.error('*** etcd is not installed (apt-get install etcd-server): no reference figures ***');
   }
+  await warmUp(systems);
   const rows = await measure(systems);
   const ours = rows.filter((r) => r.system === 'raftplane');
   const theirs = rows.filter((r) => r.system === 'etcd');
-  console.log(`\n${seconds} s per phase, ${repeats} run(s) per phase and system (median by throughput), ${valueBytes}-byte values, clients spread over the 3 members\n`);
+  console.log(`\n${seconds} s per phase, ${repeats} run(s) per phase and system (median by throughput), ${valueBytes}-byte values, clients spread over the 3 members, ${warmupSeconds} s warm-up per system\n`);
   console.log(table([...ours, ...theirs]));
   if (theirs.length > 0) console.log(`\n${ratios(ours, theirs)}`);
 } finally {
