@@ -13,6 +13,10 @@ export interface HaproxyConfigOptions {
  * An HAProxy configuration for the same balancing the built-in balancer does:
  * TCP mode (TLS passes through to the peers), least connections, an HTTP(S)
  * check of /readyz, fall 2 / rise 2, and tunnel timeouts long enough for watches.
+ * When no peer is ready (every peer says so during an election), HAProxy turns to
+ * each peer's unchecked backup entry; a refused connection is retried on another
+ * peer at once. The built-in balancer's fallback goes only to peers whose API answered its
+ * last check; HAProxy has no such state, so it retries instead.
  */
 export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
   const inter = options.checkIntervalMs ?? 250;
@@ -20,6 +24,7 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     const tls = new URL(b.healthUrl).protocol === 'https:' ? ' check-ssl verify none' : '';
     return `    server ${b.id} ${b.host}:${b.port} check inter ${inter}ms fall 2 rise 2${tls}`;
   });
+  const fallbacks = options.backends.map((b) => `    server ${b.id}-fallback ${b.host}:${b.port} backup`);
   const healthPath = new URL(options.backends[0]?.healthUrl ?? 'http://x/readyz').pathname;
   return [
     `# HAProxy in front of the API of raftplane cluster "${options.name}".`,
@@ -45,7 +50,11 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     '    option httpchk',
     `    http-check send meth GET uri ${healthPath}`,
     '    http-check expect status 200',
+    '    option allbackups',
+    '    option redispatch 1',
+    '    retries 2',
     ...servers,
+    ...fallbacks,
     '',
   ].join('\n');
 }

@@ -40,29 +40,34 @@ export class HealthChecker {
       const id = state.backend.id;
       if (this.inFlight.has(id)) continue;
       this.inFlight.add(id);
-      void this.probe(state.backend.healthUrl).then((error) => {
+      void this.probe(state.backend.healthUrl).then(({ error, answered }) => {
         this.inFlight.delete(id);
         if (this.timer === undefined) return;
-        if (this.pool.report(id, error === '', error)) {
+        const wasDegraded = this.pool.degraded;
+        if (this.pool.report(id, error === '', error, answered)) {
           const healthy = error === '';
           this.logger.info({ backend: id, healthy, error }, healthy ? 'backend up' : 'backend down');
+        }
+        if (this.pool.degraded !== wasDegraded) {
+          if (this.pool.degraded) this.logger.warn('no backend is ready: routing to the peers whose API answers');
+          else this.logger.info('a backend is ready again: routing to ready peers only');
         }
       });
     }
   }
 
-  /** Resolves to '' when the backend answered 200, else to the reason. */
-  private probe(url: string): Promise<string> {
+  /** error: '' when the backend answered 200, else the reason; answered: it answered at all. */
+  private probe(url: string): Promise<{ error: string; answered: boolean }> {
     return new Promise((resolve) => {
       const target = new URL(url);
       const client = target.protocol === 'https:' ? https : http;
       const tlsOptions = target.protocol === 'https:' ? (this.options.ca !== undefined ? { ca: this.options.ca } : { rejectUnauthorized: false }) : {};
       const req = client.get(target, { timeout: this.options.timeoutMs, agent: false, ...tlsOptions }, (res) => {
         res.resume();
-        resolve(res.statusCode === 200 ? '' : `readyz answered ${res.statusCode ?? 0}`);
+        resolve({ error: res.statusCode === 200 ? '' : `readyz answered ${res.statusCode ?? 0}`, answered: true });
       });
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)));
-      req.on('error', (error) => resolve(error.message));
+      req.on('error', (error) => resolve({ error: error.message, answered: false }));
     });
   }
 }

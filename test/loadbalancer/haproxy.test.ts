@@ -38,5 +38,12 @@ if (haproxy.error !== undefined) {
     for (let i = 0; i < 12; i++) after.add(await get(port));
     t.notOk(after.has('p2'), 'a peer whose /readyz fails leaves rotation within a second');
     t.ok(after.has('p1') && after.has('p3'), 'the others still serve');
+    // An election: no peer is ready, one is dead. Connections still reach the live peers.
+    await backends[2]!.stop();
+    backends[0]!.ready = false;
+    await new Promise((r) => setTimeout(r, 1000));
+    const electing = new Set<string>();
+    for (let i = 0; i < 12; i++) electing.add(await get(port));
+    t.same([...electing].sort(), ['p1', 'p2'], 'with no peer ready, the live peers take connections through the backup entries');
   });
 }

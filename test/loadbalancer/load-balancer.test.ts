@@ -74,3 +74,17 @@ t.test('with no healthy peer a connection is closed, not left hanging', async (t
   await within(1000, async () => lb.backends().every((b) => !b.healthy));
   await t.rejects(get(port), 'the client sees the connection close');
 });
+
+t.test('with no peer ready (an election), connections go to the peers that answer', async (t) => {
+  const { backends, lb, port } = await setup(t);
+  await backends[2]!.stop();
+  backends[0]!.ready = false;
+  backends[1]!.ready = false;
+  await within(1500, async () => lb.backends().every((b) => !b.healthy));
+  const counts = await spread(port, 12);
+  t.same([...counts.keys()].sort(), ['p1', 'p2'], 'not-ready peers that answer take the connections; the dead one gets none');
+  t.equal(lb.backends().find((b) => b.backend.id === 'p3')?.answering, false, 'the dead peer is known not to answer');
+  backends[1]!.ready = true;
+  await within(1500, async () => lb.backends().find((b) => b.backend.id === 'p2')?.healthy === true);
+  t.same([...(await spread(port, 9)).keys()], ['p2'], 'once a peer is ready again, only ready peers get connections');
+});
