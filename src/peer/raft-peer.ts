@@ -296,10 +296,13 @@ export class RaftPeer {
     try {
       switch (command.kind) {
         case 'propose':
-          if (this.proposals.has(command.seq)) {
-            this.node.propose(command.data);
-            this.inFlight.add(command.seq);
+          if (!this.proposals.has(command.seq)) return;
+          if (this.leaderUnreachable()) {
+            this.retry.push(command); // held, not lost: see leaderUnreachable
+            return;
           }
+          this.node.propose(command.data);
+          this.inFlight.add(command.seq);
           return;
         case 'conf':
           if (this.confWaiters.has(command.key)) this.node.proposeConfChange(command.change);
@@ -313,6 +316,18 @@ export class RaftPeer {
     } catch (error) {
       this.commandRefused(command, error);
     }
+  }
+
+  /**
+   * A follower whose link to the leader is down (the leader's process died: the socket
+   * closed at once) holds new proposals and retries them every tick, instead of
+   * forwarding them into a send queue nobody will read. Raft would drop them with the
+   * leader, and each would fail with "leader changed" after the election; held, they go
+   * to the new leader. Only proposals already handed over stay ambiguous, as in etcd.
+   */
+  private leaderUnreachable(): boolean {
+    const leader = this.knownLeader;
+    return this.role !== 'leader' && leader !== '' && leader !== this.opts.id && !this.opts.transport.linkOpen(leader);
   }
 
   private tryReadIndex(ctx: string): void {

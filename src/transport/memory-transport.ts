@@ -67,6 +67,11 @@ export class MemoryNetwork {
   nodeStarted(selfId: NodeId): void {
     for (const node of this.nodes.values()) if (node.selfId !== selfId) node.peerUp(selfId);
   }
+
+  /** A node stopped: every link to it closes at once, as a dead process's sockets do. */
+  nodeStopped(selfId: NodeId): void {
+    for (const node of this.nodes.values()) if (node.selfId !== selfId) node.peerDown(selfId);
+  }
 }
 
 export class MemoryTransport extends TransportBase {
@@ -111,12 +116,20 @@ export class MemoryTransport extends TransportBase {
     }
     this.inboundSessions.clear();
     this.inbound.clear();
+    this.network.nodeStopped(this.selfId);
   }
 
   /** A peer (re)started: anything queued for it may flow now. */
   peerUp(peer: NodeId): void {
     const slot = this.slot(peer);
     if (slot !== undefined && this.isStarted) this.scheduleKick(slot);
+  }
+
+  /** A peer stopped: the link to it is down until a kick finds it running again. */
+  peerDown(peer: NodeId): void {
+    const slot = this.slot(peer);
+    const link = this.links.get(peer);
+    if (slot !== undefined && link?.session !== undefined && this.isStarted) this.linkDown(slot, link);
   }
 
   /** The accepting half of a new in-memory connection. */

@@ -80,6 +80,11 @@ export abstract class TransportBase implements Transport {
     this.unreachable.onUnreachable(callback);
   }
 
+  linkOpen(peer: NodeId): boolean {
+    const slot = this.slots.get(peer);
+    return slot !== undefined && this.lifecycle === 'started' && this.linkState(slot) === 'open';
+  }
+
   setFaults(rules: readonly FaultRule[]): void {
     this.faultTable.set(rules);
   }

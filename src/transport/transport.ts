@@ -21,6 +21,11 @@ export interface Transport {
   onReadable(callback: () => void): void;
   /** Called on a later microtask, coalesced per peer, when messages to `peer` were lost or its link failed. */
   onUnreachable(callback: (peer: NodeId) => void): void;
+  /**
+   * True while the outbound link to `peer` is connected and authenticated, so messages
+   * sent now go out at once. False while it (re)dials, e.g. after the peer's process died.
+   */
+  linkOpen(peer: NodeId): boolean;
   /** Replaces all fault rules at once (chaos testing). Throws TRANSPORT_BAD_FAULT_RULE on bad input. */
   setFaults(rules: readonly FaultRule[]): void;
   faults(): FaultRule[];

@@ -31,6 +31,7 @@ async function cluster(options: { snapshotEveryEntries?: number; compactionMargi
   const disks = new Map(ids.map((id) => [id, new MemoryDisk()]));
   const machines = new Map<string, ListMachine>();
   const peers = new Map<string, RaftPeer>();
+  const transports = new Map<string, ReturnType<MemoryNetwork['createTransport']>>();
   const start = async (id: string) => {
     const machine = new ListMachine();
     machines.set(id, machine);
@@ -39,7 +40,7 @@ async function cluster(options: { snapshotEveryEntries?: number; compactionMargi
         id,
         initialVoters: ids,
         durableLog: new MemoryDurableLog(disks.get(id), faults.get(id) ?? {}),
-        transport: net.createTransport(id),
+        transport: transports.set(id, net.createTransport(id)).get(id)!,
         stateMachine: machine,
         logger: silentLogger(),
         clock: new SystemClock(),
@@ -54,7 +55,7 @@ async function cluster(options: { snapshotEveryEntries?: number; compactionMargi
     return peer;
   };
   for (const id of ids) await start(id);
-  return { peers, machines, disks, start, net };
+  return { peers, machines, disks, start, net, transports };
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -106,6 +107,19 @@ t.test('peers elect a leader, replicate proposals and serve read barriers', asyn
   t.same([...results].sort(), [1, 2, 3, 4], 'each proposal got its own result');
   await c.peers.get('p3')!.readBarrier();
   t.equal(c.machines.get('p3')!.items.length, 4, 'a read barrier on a follower sees every acknowledged write');
+});
+
+t.test('a follower holds proposals while its link to a dead leader is down; the new leader gets them', async (t) => {
+  const { c, leader } = await running(t);
+  const follower = [...c.peers.values()].find((p) => p !== leader)!;
+  await write(follower, 'before');
+  await leader.stop(); // its links close at once, as a killed process's sockets do
+  t.equal(c.transports.get(follower.id)!.linkOpen(leader.id), false, 'the follower sees its link to the old leader down');
+  t.equal(follower.status().leader, leader.id, 'and has not yet noticed that the leader is gone');
+  const results = await Promise.all(['held-1', 'held-2'].map((v) => follower.propose(v)));
+  t.equal(results.length, 2, 'both proposals succeed instead of failing with "leader changed"');
+  t.not(follower.status().leader, leader.id, 'under a new leader');
+  t.same([...c.machines.get(follower.id)!.items].sort(), ['before', 'held-1', 'held-2'], 'each applied once');
 });
 
 t.test('a restarted peer recovers its log from disk; a new one catches up by snapshot', async (t) => {
