@@ -22,6 +22,8 @@ type LocalCommand =
 interface ReadBatch {
   readonly ctx: string;
   issuedAtMs: number;
+  /** Handed to the core; when not (no leader, or its link is down), asked again every tick. */
+  asked: boolean;
   index?: number;
 }
 
@@ -278,10 +280,10 @@ export class RaftPeer {
     if (this.inFlight.size > this.proposals.size) for (const seq of this.inFlight) if (!this.proposals.has(seq)) this.inFlight.delete(seq);
     for (const [ctx, batch] of this.readBatches) {
       if (!this.reads.has(ctx)) this.readBatches.delete(ctx);
-      else if (batch.index === undefined && now - batch.issuedAtMs > this.opts.tickMs * this.opts.electionTicks) {
-        // The request or its answer was lost (e.g. the leader changed): ask again.
+      else if (batch.index === undefined && (!batch.asked || now - batch.issuedAtMs > this.opts.tickMs * this.opts.electionTicks)) {
+        // Not asked yet, or the request or its answer was lost (e.g. the leader changed): ask again.
         batch.issuedAtMs = now;
-        this.tryReadIndex(ctx);
+        batch.asked = this.tryReadIndex(ctx);
       }
     }
     const retry = this.retry;
@@ -309,8 +311,7 @@ export class RaftPeer {
           return;
         case 'read':
           if (this.openRead?.ctx === command.ctx) this.openRead = undefined;
-          this.readBatches.set(command.ctx, { ctx: command.ctx, issuedAtMs: this.nowMs() });
-          this.tryReadIndex(command.ctx);
+          this.readBatches.set(command.ctx, { ctx: command.ctx, issuedAtMs: this.nowMs(), asked: this.tryReadIndex(command.ctx) });
           return;
       }
     } catch (error) {
@@ -324,18 +325,22 @@ export class RaftPeer {
    * forwarding them into a send queue nobody will read. Raft would drop them with the
    * leader, and each would fail with "leader changed" after the election; held, they go
    * to the new leader. Only proposals already handed over stay ambiguous, as in etcd.
+   * Read barriers wait the same way (see tryReadIndex).
    */
   private leaderUnreachable(): boolean {
     const leader = this.knownLeader;
     return this.role !== 'leader' && leader !== '' && leader !== this.opts.id && !this.opts.transport.linkOpen(leader);
   }
 
-  private tryReadIndex(ctx: string): void {
+  /** True when the request went to the core; false to ask again on the next tick. */
+  private tryReadIndex(ctx: string): boolean {
+    if (this.leaderUnreachable()) return false; // it would go to a leader that is gone
     try {
       this.node.readIndex(Buffer.from(ctx));
+      return true;
     } catch (error) {
       if (!isRaftplaneError(error, 'RAFT_PROPOSAL_DROPPED')) throw error;
-      // No leader yet: the batch is re-asked on a later tick.
+      return false; // no leader yet
     }
   }
 

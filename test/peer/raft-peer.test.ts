@@ -109,17 +109,29 @@ t.test('peers elect a leader, replicate proposals and serve read barriers', asyn
   t.equal(c.machines.get('p3')!.items.length, 4, 'a read barrier on a follower sees every acknowledged write');
 });
 
-t.test('a follower holds proposals while its link to a dead leader is down; the new leader gets them', async (t) => {
+t.test('a follower holds proposals and reads while its link to a dead leader is down; the new leader gets them', async (t) => {
   const { c, leader } = await running(t);
   const follower = [...c.peers.values()].find((p) => p !== leader)!;
   await write(follower, 'before');
   await leader.stop(); // its links close at once, as a killed process's sockets do
-  t.equal(c.transports.get(follower.id)!.linkOpen(leader.id), false, 'the follower sees its link to the old leader down');
+  const transport = c.transports.get(follower.id)!;
+  const toDeadLeader: string[] = [];
+  const send = transport.send.bind(transport);
+  transport.send = (messages) => {
+    for (const m of messages) if (m.to === leader.id) toDeadLeader.push(m.type);
+    send(messages);
+  };
+  t.equal(transport.linkOpen(leader.id), false, 'the follower sees its link to the old leader down');
   t.equal(follower.status().leader, leader.id, 'and has not yet noticed that the leader is gone');
-  const results = await Promise.all(['held-1', 'held-2'].map((v) => follower.propose(v)));
+  const proposals = Promise.all(['held-1', 'held-2'].map((v) => follower.propose(v)));
+  const read = follower.readBarrier();
+  const results = await proposals;
   t.equal(results.length, 2, 'both proposals succeed instead of failing with "leader changed"');
   t.not(follower.status().leader, leader.id, 'under a new leader');
   t.same([...c.machines.get(follower.id)!.items].sort(), ['before', 'held-1', 'held-2'], 'each applied once');
+  await read;
+  t.pass('the read barrier issued meanwhile completes under the new leader');
+  t.same(toDeadLeader.filter((type) => type === 'propose' || type === 'read-index'), [], 'no proposal or read request went to the dead leader');
 });
 
 t.test('a restarted peer recovers its log from disk; a new one catches up by snapshot', async (t) => {
