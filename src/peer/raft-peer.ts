@@ -11,6 +11,7 @@ import { PeerError } from './errors.js';
 import { MemberDirectory, parseMemberInfo, type MemberInfo } from './member-directory.js';
 import { PEER_DEFAULTS, type PeerOptions } from './peer-options.js';
 import { PendingRequests } from './pending-requests.js';
+import { ReadBarriers } from './read-barriers.js';
 import { decodeProposal, encodeProposal } from './proposal-codec.js';
 import { SnapshotSteps, unwrapImage, wrapImage } from './snapshot-steps.js';
 
@@ -18,14 +19,6 @@ type LocalCommand =
   | { kind: 'propose'; seq: number; data: Uint8Array; deadlineMs: number }
   | { kind: 'conf'; key: string; change: ConfChange; deadlineMs: number }
   | { kind: 'read'; ctx: string; deadlineMs: number };
-
-interface ReadBatch {
-  readonly ctx: string;
-  issuedAtMs: number;
-  /** Handed to the core; when not (no leader, or its link is down), asked again every tick. */
-  asked: boolean;
-  index?: number;
-}
 
 /**
  * One Raft peer: the consensus core driven by a single loop that owns it.
@@ -49,14 +42,11 @@ export class RaftPeer {
   private readonly snapshots: SnapshotSteps;
   private readonly origin: string;
   private seq = 0;
-  private readSeq = 0;
   private inbox: LocalCommand[] = [];
   private retry: LocalCommand[] = [];
   private readonly proposals: PendingRequests<number, unknown>;
   private readonly confWaiters: PendingRequests<string, ConfState>;
-  private readonly reads: PendingRequests<string, void>;
-  private readonly readBatches = new Map<string, ReadBatch>();
-  private openRead: { ctx: string; promise: Promise<void> } | undefined;
+  private readonly reads: ReadBarriers;
   private ticksDue = 0;
   private wake: (() => void) | undefined;
   private workPending = false;
@@ -100,7 +90,12 @@ export class RaftPeer {
     });
     this.proposals = new PendingRequests(this.cfg.maxPendingProposals, 'etcdserver: request timed out');
     this.confWaiters = new PendingRequests(16, 'etcdserver: request timed out');
-    this.reads = new PendingRequests(this.cfg.maxPendingReads, 'etcdserver: request timed out');
+    this.reads = new ReadBarriers({
+      origin: this.origin,
+      pendingMax: this.cfg.maxPendingReads,
+      reaskAfterMs: options.tickMs * options.electionTicks,
+      ask: (ctx) => this.tryReadIndex(ctx),
+    });
   }
 
   /** Recovers from disk (or bootstraps), then starts the transport, the ticker and the loop. */
@@ -167,12 +162,9 @@ export class RaftPeer {
    */
   readBarrier(): Promise<void> {
     this.assertRunning();
-    if (this.openRead !== undefined) return this.openRead.promise;
-    const ctx = `${this.origin}#${++this.readSeq}`;
     const deadlineMs = this.nowMs() + this.cfg.requestTimeoutMs;
-    const promise = this.reads.add(ctx, deadlineMs);
-    this.openRead = { ctx, promise };
-    this.enqueue({ kind: 'read', ctx, deadlineMs });
+    const { promise, created } = this.reads.add(deadlineMs);
+    if (created !== undefined) this.enqueue({ kind: 'read', ctx: created, deadlineMs });
     return promise;
   }
 
@@ -276,16 +268,8 @@ export class RaftPeer {
     const now = this.nowMs();
     this.proposals.expire(now);
     this.confWaiters.expire(now);
-    this.reads.expire(now);
+    this.reads.tick(now);
     if (this.inFlight.size > this.proposals.size) for (const seq of this.inFlight) if (!this.proposals.has(seq)) this.inFlight.delete(seq);
-    for (const [ctx, batch] of this.readBatches) {
-      if (!this.reads.has(ctx)) this.readBatches.delete(ctx);
-      else if (batch.index === undefined && (!batch.asked || now - batch.issuedAtMs > this.opts.tickMs * this.opts.electionTicks)) {
-        // Not asked yet, or the request or its answer was lost (e.g. the leader changed): ask again.
-        batch.issuedAtMs = now;
-        batch.asked = this.tryReadIndex(ctx);
-      }
-    }
     const retry = this.retry;
     this.retry = [];
     for (const command of retry) this.execute(command);
@@ -310,8 +294,7 @@ export class RaftPeer {
           if (this.confWaiters.has(command.key)) this.node.proposeConfChange(command.change);
           return;
         case 'read':
-          if (this.openRead?.ctx === command.ctx) this.openRead = undefined;
-          this.readBatches.set(command.ctx, { ctx: command.ctx, issuedAtMs: this.nowMs(), asked: this.tryReadIndex(command.ctx) });
+          this.reads.issue(command.ctx, this.nowMs());
           return;
       }
     } catch (error) {
@@ -383,12 +366,9 @@ export class RaftPeer {
     if (!sentEarly) this.opts.transport.send(rd.messages);
     if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
     if (!applyDuringPersist) for (const entry of rd.committedEntries) this.applyEntry(entry);
-    for (const rs of rd.readStates) {
-      const batch = this.readBatches.get(Buffer.from(rs.requestCtx).toString());
-      if (batch !== undefined) batch.index = rs.index;
-    }
+    for (const rs of rd.readStates) this.reads.answered(Buffer.from(rs.requestCtx).toString(), rs.index);
     this.node.advance(rd);
-    this.releaseReads();
+    this.reads.release(this.applied);
     if (this.catchingUp && this.leaderCommitSeen > 0 && this.applied >= this.leaderCommitSeen) {
       this.catchingUp = false;
       this.opts.logger.info({ applied: this.applied }, 'caught up with the leader; voting enabled');
@@ -468,14 +448,6 @@ export class RaftPeer {
     const error = new PeerError('PEER_LEADER_CHANGED', 'etcdserver: leader changed');
     for (const seq of this.inFlight) this.proposals.reject(seq, error);
     this.inFlight.clear();
-  }
-
-  private releaseReads(): void {
-    for (const [ctx, batch] of this.readBatches) {
-      if (batch.index === undefined || batch.index > this.applied) continue;
-      this.readBatches.delete(ctx);
-      this.reads.resolve(ctx, undefined);
-    }
   }
 
   // ── snapshots ──────────────────────────────────────────────────────────────
