@@ -12,9 +12,18 @@ async function call(api: string, path: string, body: unknown, timeoutMs: number)
   }
 }
 
-/** true only when the write was acknowledged (committed and applied). */
-export async function put(api: string, key: string, value: string): Promise<boolean> {
-  return (await call(api, '/v3/kv/put', { key: b64(key), value: b64(value) }, 3000)) !== undefined;
+/**
+ * 'acked' only when the write was acknowledged (committed and applied); 'refused' when
+ * the peer refused the connection, so the write certainly did not happen (e.g. the peer
+ * is down or still starting); 'failed' for anything else, whose outcome is unknown.
+ */
+export async function put(api: string, key: string, value: string): Promise<'acked' | 'refused' | 'failed'> {
+  try {
+    await postJson(api, '/v3/kv/put', { key: b64(key), value: b64(value) }, 3000);
+    return 'acked';
+  } catch (error) {
+    return (error as { code?: string }).code === 'CLI_UNREACHABLE' && /ECONNREFUSED/.test((error as Error).message) ? 'refused' : 'failed';
+  }
 }
 
 /** Every key under a prefix on this peer's own copy (serializable: no leader needed). */

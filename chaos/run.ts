@@ -71,7 +71,7 @@ try {
     log(`${killed.id} restarted from its data dir`);
   }
   await writers.stop();
-  log(`writers stopped: ${writers.acked.size} acknowledged, ${writers.failed} failed or ambiguous`);
+  log(`writers stopped: ${writers.acked.size} acknowledged, ${writers.failed} failed or ambiguous, ${writers.refused} refused connections (retried)`);
   // Let every peer catch up, then check each one's own copy.
   await new Promise((r) => setTimeout(r, 3000));
   let lost = 0;
@@ -89,6 +89,7 @@ try {
     failedOrAmbiguous: writers.failed,
     failedDuringCuts: failedDuring.cuts,
     failedDuringKills: failedDuring.kills,
+    refused: writers.refused,
     lost,
     failovers: failovers.length,
     worstFailoverMs: worst,

@@ -7,7 +7,10 @@ import { put } from './etcd-client.js';
  */
 export class Writers {
   readonly acked = new Map<string, string>();
+  /** Writes whose outcome is unknown (failed or timed out). */
   failed = 0;
+  /** Connections refused (the peer was down or still starting): retried on another peer. */
+  refused = 0;
   private running = true;
   private readonly loops: Promise<void>[] = [];
 
@@ -31,8 +34,13 @@ export class Writers {
       const api = apis[Math.floor(Math.random() * apis.length)]!;
       const key = `chaos/${client}/${n}`;
       const value = `${client}:${n}:${Date.now()}`;
-      if (await put(api, key, value)) this.acked.set(key, value);
-      else {
+      const outcome = await put(api, key, value);
+      if (outcome === 'acked') this.acked.set(key, value);
+      else if (outcome === 'refused') {
+        this.refused++;
+        n--; // certainly not written: the same key again, to a peer picked anew
+        await new Promise((r) => setTimeout(r, 10));
+      } else {
         this.failed++;
         await new Promise((r) => setTimeout(r, 50));
       }
