@@ -33,6 +33,7 @@ export async function startPeerApi(runtime: PeerRuntime, config: ClusterConfig, 
     authenticator,
     logger: logger.child({ component: 'kube-api' }),
     compactionIntervalMs: config.kubernetes.compactionIntervalSeconds * 1000,
+    apiEndpoint: { host: config.loadBalancer.host, port: config.loadBalancer.port },
   });
   const adminLogger = logger.child({ component: 'admin' });
   const fallback = (req: IncomingMessage, res: ServerResponse): Promise<void> =>

@@ -21,6 +21,7 @@ import { toApiError } from './error-mapping.js';
 import { negotiate, readObjectBody, sendError, sendJson } from './http-io.js';
 import { parseListQuery } from './list-query.js';
 import { ensureSystemNamespaces } from './namespaces-bootstrap.js';
+import { ensureDefaultService, type ApiEndpoint } from './default-service.js';
 import { OpenApiV3 } from './openapi-v3.js';
 import { parseRequestInfo, type NonResourceRequest, type ResourceRequest } from './request-info.js';
 import { ResourceStore } from './resource-store.js';
@@ -45,6 +46,8 @@ export interface KubernetesApiOptions {
   readonly bookmarkEveryMs?: number;
   /** How often the history is compacted (kube-apiserver's --etcd-compaction-interval); 0 turns it off. */
   readonly compactionIntervalMs?: number;
+  /** Where clients reach the API (the load balancer): the default `kubernetes` Service points there. */
+  readonly apiEndpoint?: ApiEndpoint;
 }
 
 /** Paths anyone may read without a token (kube-apiserver's system:public-info-viewer). */
@@ -81,21 +84,30 @@ export class KubernetesApi {
     });
 
   /**
-   * Starts the history compactor and creates the system namespaces, retrying until the
-   * store takes writes; resolves when they exist.
+   * Starts the history compactor and creates the system namespaces and the default
+   * `kubernetes` Service, retrying until the store takes writes; resolves when they exist.
    */
   start(): Promise<void> {
     this.compactor.start();
     return new Promise((resolve) => {
       const attempt = (): void => {
         if (this.stopped) return resolve();
-        ensureSystemNamespaces(this.ctx.store, this.ctx.registry, this.ctx.nowMs()).then(resolve, (error: unknown) => {
+        this.bootstrap().then(resolve, (error: unknown) => {
           this.options.logger.debug({ err: error }, 'system namespaces not created yet; retrying');
           this.bootstrapTimer = setTimeout(attempt, BOOTSTRAP_RETRY_MS);
         });
       };
       attempt();
     });
+  }
+
+  /** kube-apiserver's first-start objects: the system namespaces, then the `kubernetes` Service. */
+  private async bootstrap(): Promise<void> {
+    const { store, registry, services } = this.ctx;
+    await ensureSystemNamespaces(store, registry, this.ctx.nowMs());
+    const endpoint = this.options.apiEndpoint;
+    if (endpoint === undefined) return;
+    await ensureDefaultService(store, registry, services, endpoint, this.ctx.nowMs(), (message) => this.options.logger.warn(message));
   }
 
   stop(): void {

@@ -57,6 +57,11 @@ export class ServiceAllocator {
     this.base = base - (base % this.size);
   }
 
+  /** The first address of the range, which the default `kubernetes` Service takes (10.96.0.1). */
+  get firstIp(): string {
+    return numberToIp(this.base + 1);
+  }
+
   /** Keys a stored Service holds (for release on delete). */
   heldKeys(service: KubeObject): string[] {
     const spec = isPlainObject(service['spec']) ? service['spec'] : {};
@@ -92,7 +97,8 @@ export class ServiceAllocator {
       if ((spec['clusterIP'] === undefined || spec['clusterIP'] === '') && typeof oldSpec['clusterIP'] === 'string') spec['clusterIP'] = oldSpec['clusterIP'];
       const given = spec['clusterIP'];
       if (given === undefined || given === '') {
-        spec['clusterIP'] = numberToIp(this.base + 1 + randomInt(this.size - 2));
+        // The first address is the default `kubernetes` Service's, as in kube-apiserver.
+        spec['clusterIP'] = numberToIp(this.base + 2 + randomInt(this.size - 3));
       } else if (given !== 'None' && typeof given === 'string') {
         const n = ipToNumber(given);
         if (n === undefined || n < this.base || n >= this.base + this.size) {
