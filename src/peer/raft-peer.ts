@@ -254,7 +254,7 @@ export class RaftPeer {
     this.inbox = [];
     for (const command of commands) this.execute(command);
     while (this.node.hasReady() && this.state === 'running') await this.handleReady(this.node.ready());
-    if (this.state === 'running') await this.snapshots.step(this.storage, () => ({ applied: this.applied, confState: this.confState, members: this.members.list() }));
+    if (this.state === 'running') await this.snapshots.step(this.storage, this.applied, () => ({ applied: this.applied, confState: this.confState, members: this.members.list() }));
   }
 
   private admitWhileCatchingUp(m: Message): boolean {

@@ -111,13 +111,12 @@ export class SnapshotSteps {
     this.bytesSinceSnapshot += entryBytes;
   }
 
-  /** One step, from the loop, between Readys. */
-  async step(storage: MemoryStorage, view: () => AppliedView): Promise<void> {
+  /** One step, from the loop, between Readys. `view` is asked for only when a snapshot starts. */
+  async step(storage: MemoryStorage, appliedIndex: number, view: () => AppliedView): Promise<void> {
     const stage = this.stage;
     if (stage === undefined) {
-      const current = view();
-      const due = current.applied - this.snapshotIndex >= this.options.thresholdEntries && this.bytesSinceSnapshot >= this.snapshotBytes;
-      if (due) this.start(current);
+      const due = appliedIndex - this.snapshotIndex >= this.options.thresholdEntries && this.bytesSinceSnapshot >= this.snapshotBytes;
+      if (due) this.start(view());
     } else if (stage.view.applied <= this.snapshotIndex) {
       this.stage = undefined; // the leader's snapshot got here first
     } else if (stage.phase === 'encoded') {

@@ -40,6 +40,11 @@ async function readSecretFile(path: string): Promise<Uint8Array> {
  */
 export async function loadOrCreateClusterSecret(dataDir: string): Promise<Uint8Array> {
   const path = join(dataDir, CLUSTER_SECRET_FILE);
+  try {
+    return await readSecretFile(path); // every start after the first
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const draft = join(dataDir, `.${CLUSTER_SECRET_FILE}.${process.pid}.${randomBytes(4).toString('hex')}`);
   const handle = await open(draft, 'wx', 0o600);

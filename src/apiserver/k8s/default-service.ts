@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
+import type { FieldError } from '../../api/field-errors.js';
 import type { KindRegistry } from '../../api/registry.js';
 import type { KubeObject } from '../../api/object.js';
-import { fillCreateMeta } from './object-lifecycle.js';
+import { createUnlessExists } from './namespaces-bootstrap.js';
 import { ExtrasConflictError, type ResourceStore } from './resource-store.js';
 import type { ServiceAllocator } from './service-allocator.js';
 
@@ -39,7 +40,12 @@ export async function ensureDefaultService(
         sessionAffinity: 'None',
       },
     };
-    await createOnce(store, serviceKind, service, nowMs, services, warn);
+    try {
+      warnInvalid(await createUnlessExists(store, serviceKind, service, nowMs, (obj) => services.allocate(obj, undefined).extras), 'Service', warn);
+    } catch (error) {
+      if (!(error instanceof ExtrasConflictError)) throw error;
+      warn(`the first service address ${services.firstIp} is taken by another Service: default/kubernetes not created`);
+    }
   }
   const endpointsKind = registry.byResource('', 'v1', 'endpoints');
   if (endpointsKind === undefined || isIP(endpoint.host) === 0) return;
@@ -50,33 +56,10 @@ export async function ensureDefaultService(
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: endpoint.host }], ports: [{ name: 'https', port: endpoint.port, protocol: 'TCP' }] }],
   };
-  await createOnce(store, endpointsKind, endpoints, nowMs, undefined, warn);
+  warnInvalid(await createUnlessExists(store, endpointsKind, endpoints, nowMs), 'Endpoints', warn);
 }
 
-async function createOnce(
-  store: ResourceStore,
-  d: NonNullable<ReturnType<KindRegistry['byResource']>>,
-  obj: KubeObject,
-  nowMs: number,
-  services: ServiceAllocator | undefined,
-  warn: (message: string) => void,
-): Promise<void> {
-  d.defaults(obj);
-  fillCreateMeta(obj, nowMs);
-  d.prepareForCreate(obj);
-  const errors = d.validate(obj);
-  if (errors.length > 0) {
-    warn(`default ${obj.kind} kubernetes is invalid, not created: ${errors.map((e) => `${e.field}: ${e.detail}`).join('; ')}`);
-    return;
-  }
-  try {
-    await store.create(d, obj, services?.allocate(obj, undefined).extras);
-  } catch (error) {
-    if ((error as { reason?: string }).reason === 'AlreadyExists') return;
-    if (error instanceof ExtrasConflictError) {
-      warn(`the first service address ${services?.firstIp ?? ''} is taken by another Service: default/kubernetes not created`);
-      return;
-    }
-    throw error;
-  }
+function warnInvalid(errors: readonly FieldError[], kind: string, warn: (message: string) => void): void {
+  if (errors.length > 0) warn(`default ${kind} kubernetes is invalid, not created: ${errors.map((e) => `${e.field}: ${e.detail}`).join('; ')}`);
 }
+
