@@ -13,13 +13,14 @@
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
+import { envNumber } from './env-number.js';
 import { startUpCluster } from '../test/acceptance/fixtures/up-cluster.js';
 
-const rate = Number(process.env['BENCH_RATE'] ?? 1000);
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
-const watchers = Number(process.env['BENCH_WATCHERS'] ?? 100);
-const watchEvents = Number(process.env['BENCH_WATCH_EVENTS'] ?? 500);
-const closedClients = Number(process.env['BENCH_CLIENTS'] ?? 64);
+const rate = envNumber('BENCH_RATE', 1000, { min: 1 });
+const seconds = envNumber('BENCH_SECONDS', 10, { min: 0.1 });
+const watchers = envNumber('BENCH_WATCHERS', 100, { integer: true });
+const watchEvents = envNumber('BENCH_WATCH_EVENTS', 500, { integer: true });
+const closedClients = envNumber('BENCH_CLIENTS', 64, { min: 1, integer: true });
 const LIST_RATE = 100;
 const LIST_OBJECTS = 100;
 const WATCH_CREATE_RATE = 100;

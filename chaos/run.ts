@@ -11,11 +11,12 @@ import { rm } from 'node:fs/promises';
 import { localPrefix, status } from './etcd-client.js';
 import { Lab, type LabPeer } from './lab.js';
 import { Writers } from './writers.js';
+import { envNumber } from '../bench/env-number.js';
 
-const rounds = Number(process.env['CHAOS_ROUNDS'] ?? 3);
+const rounds = envNumber('CHAOS_ROUNDS', 3, { min: 1, integer: true });
 const FAILOVER_BUDGET_MS = 2000;
 
-const lab = await Lab.create(3, Number(process.env['CHAOS_SNAPSHOT_EVERY_ENTRIES'] ?? 2000));
+const lab = await Lab.create(3, envNumber('CHAOS_SNAPSHOT_EVERY_ENTRIES', 2000, { min: 1, integer: true }));
 const log = (line: string): void => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`);
 const failovers: { fault: string; ms: number }[] = [];
 
