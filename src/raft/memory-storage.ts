@@ -124,7 +124,10 @@ export class MemoryStorage {
     if (first > (entries[0] as Entry).index) toAppend = entries.slice(first - (entries[0] as Entry).index);
     const at = (toAppend[0] as Entry).index - this.offset();
     assert(at <= this.ents.length, `missing log entries before ${(toAppend[0] as Entry).index}`);
-    this.ents = this.ents.slice(0, at).concat(toAppend);
+    // In place: the log holds every entry since the last snapshot (tens of thousands under
+    // load), and copying it on each append cost a tenth of a busy peer's CPU.
+    this.ents.length = at;
+    for (const entry of toAppend) this.ents.push(entry);
   }
 
   private offset(): number {
