@@ -103,6 +103,9 @@ export class Progress {
     return true;
   }
 
+  /** The commit index carried by the latest append sent to this follower. */
+  sentCommit = 0;
+
   sentEntries(lastIndex: number, bytes: number, entryCount: number): void {
     if (this.state === 'replicate') {
       if (entryCount > 0) {

@@ -66,6 +66,13 @@ export class Raft {
   pendingConfIndex = 0;
   /** Payload bytes appended by this leader and not yet committed. */
   uncommittedBytes = 0;
+  /**
+   * Leader: new entries or a new commit index wait to be broadcast. Proposals and
+   * acknowledgements set it; RawNode.ready() sends once (flushAppends), so the
+   * proposals and acknowledgements stepped between two Readys share one append per
+   * follower instead of one each (see flushAppends).
+   */
+  appendsPending = false;
 
   private stepFn: StepFn = stepFollower;
 
@@ -135,6 +142,7 @@ export class Raft {
     }
     this.pendingConfIndex = 0;
     this.uncommittedBytes = 0;
+    this.appendsPending = false;
     this.readOnly.reset();
     this.pendingReadIndex = [];
   }
@@ -383,6 +391,31 @@ export class Raft {
 
   broadcastAppend(): void {
     for (const id of this.tracker.memberIds()) if (id !== this.id) sendAppend(this, id);
+  }
+
+  /**
+   * Sends what appendsPending announced: each follower gets its new entries (as many
+   * appends as flow control allows), or, if it
+   * has none, an empty append only when the last append it was sent carried an older
+   * commit index. Messages may always be delayed, so deferring them to the next Ready
+   * changes no decision; it only stops the leader from sending one append per proposal
+   * and one commit notice per acknowledgement (each follower then answers each one).
+   */
+  flushAppends(): void {
+    if (!this.appendsPending) return;
+    this.appendsPending = false;
+    if (this.role !== 'leader') return;
+    const commit = this.log.committed;
+    const last = this.log.lastIndex();
+    for (const id of this.tracker.memberIds()) {
+      if (id === this.id) continue;
+      const pr = this.tracker.get(id);
+      if (!sendAppend(this, id, pr.next <= last || pr.sentCommit < commit)) continue;
+      // Fill the pipeline, as far as flow control allows, when maxMsgBytes split the tail.
+      while (sendAppend(this, id, false)) {
+        /* keep sending */
+      }
+    }
   }
 
   broadcastHeartbeat(ctx: Uint8Array | undefined): void {

@@ -130,13 +130,14 @@ export class RawNode {
     if (!sameSoftState(r.softState(), this.prevSoft)) return true;
     if (!isHardStateEqual(r.hardState(), this.prevHard)) return true;
     if (r.log.unstable.snapshot !== undefined || r.log.unstable.entries.length > 0) return true;
-    if (r.msgs.length > 0 || r.readStates.length > 0) return true;
+    if (r.msgs.length > 0 || r.readStates.length > 0 || r.appendsPending) return true;
     return r.log.hasNextCommittedEntries();
   }
 
   ready(): Ready {
     assert(!this.awaitingAdvance, 'ready() called again before advance()');
     const r = this.raft;
+    r.flushAppends();
     const soft = r.softState();
     const hard = r.hardState();
     const entries = r.log.unstableEntries();

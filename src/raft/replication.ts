@@ -17,6 +17,7 @@ export function sendAppend(r: Raft, to: NodeId, sendIfEmpty = true): boolean {
   if (entries.length === 0 && !sendIfEmpty) return false;
   const last = entries[entries.length - 1];
   pr.sentEntries(last?.index ?? prevIndex, payloadBytes(entries), entries.length);
+  pr.sentCommit = r.log.committed;
   r.send({ type: 'append', to, index: prevIndex, logTerm: prevTerm, entries, commit: r.log.committed });
   return true;
 }

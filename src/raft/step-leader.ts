@@ -42,7 +42,7 @@ function propose(r: Raft, m: Message): StepResult {
   const before = r.log.lastIndex();
   if (!r.appendEntries(m.entries)) return 'RAFT_UNCOMMITTED_LIMIT';
   if (confIndexOffset >= 0) r.pendingConfIndex = before + 1 + confIndexOffset;
-  r.broadcastAppend();
+  r.appendsPending = true; // sent with the next Ready, together with this turn's other proposals
   return undefined;
 }
 
@@ -116,7 +116,7 @@ function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
   }
   if (r.maybeCommit()) {
     releasePendingReads(r);
-    r.broadcastAppend();
+    r.appendsPending = true; // the new commit index goes out once per Ready, not once per ack
   } else if (wasPaused) {
     sendAppend(r, m.from);
   }

@@ -84,6 +84,42 @@ t.test('flow control: at most maxInflightMsgs appends are in flight to a followe
   t.equal(toB.length, 3, 'pipeline stops at the inflight limit');
 });
 
+t.test('proposals stepped between two Readys go out as one append per follower', async (t) => {
+  const net = new Network(['a', 'b', 'c']);
+  net.elect('a');
+  net.propose('a', 'warm');
+  net.sent = [];
+  for (let i = 0; i < 20; i++) net.get('a').node.propose(new TextEncoder().encode(`p${i}`));
+  net.processReady(net.get('a'));
+  const appends = net.sent.filter((m) => m.type === 'append');
+  t.same(appends.map((m) => [m.to, m.entries.length]), [['b', 20], ['c', 20]], 'one append per follower, carrying all 20 entries');
+  net.settle();
+  for (const n of net.sortedNodes()) t.equal(appliedTexts(n).length, 21, `${n.id} applied every proposal`);
+});
+
+t.test('acknowledgements that move the commit index share one commit notice per follower', async (t) => {
+  const net = new Network(['a', 'b', 'c']);
+  net.elect('a');
+  net.propose('a', 'warm');
+  const a = net.get('a');
+  // Three separate rounds of appends reach the followers, whose answers then arrive together.
+  const held: import('../../src/raft/types.js').Message[] = [];
+  net.filter = (m) => {
+    if (m.type === 'append-resp') held.push(m);
+    return m.type !== 'append-resp';
+  };
+  for (let i = 0; i < 3; i++) net.propose('a', `r${i}`);
+  t.equal(held.length, 6, 'each follower acknowledged each round');
+  net.filter = () => true;
+  net.sent = [];
+  for (const m of held) a.node.step(m);
+  net.processReady(a);
+  const notices = net.sent.filter((m) => m.type === 'append' && m.from === 'a');
+  t.same(notices.map((m) => [m.to, m.entries.length, m.commit]), [['b', 0, a.node.status().commit], ['c', 0, a.node.status().commit]], 'one empty append per follower with the final commit index');
+  net.settle();
+  for (const n of net.sortedNodes()) t.same(appliedTexts(n), ['warm', 'r0', 'r1', 'r2'], `${n.id} applied in order`);
+});
+
 t.test('limits: uncommitted bytes and entry size are refused with coded errors', async (t) => {
   const net = new Network(['a', 'b', 'c'], { maxUncommittedEntriesBytes: 100, maxEntryBytes: 64 });
   net.elect('a');
