@@ -133,6 +133,7 @@ export class SnapshotSteps {
     const encoding = stateMachine.snapshotInSlices?.() ?? Promise.resolve(stateMachine.snapshot());
     this.whenDone(encoding, 'snapshot failed', (image) => {
       stage.data = wrapImage(view.members, image);
+      stateMachine.imageKept?.(stage.data.subarray(stage.data.byteLength - image.byteLength));
       stage.phase = 'encoded';
       stage.encodedMs = this.options.nowMs() - stage.startedMs;
     });

@@ -12,6 +12,11 @@ export interface ReplicatedStateMachine {
    * encoded over later event-loop turns while apply() goes on.
    */
   snapshotInSlices?(): Promise<Uint8Array>;
+  /**
+   * Optional: the peer keeps this byte-for-byte copy of the latest snapshotInSlices()
+   * image (inside its snapshot), so the state machine may refer to it instead of its own.
+   */
+  imageKept?(image: Uint8Array): void;
   /** Replaces the state with an image; empty bytes mean the initial state. */
   restore(image: Uint8Array): void;
 }

@@ -26,6 +26,10 @@ export class StoreMachine implements ReplicatedStateMachine {
     return this.store.snapshotInSlices();
   }
 
+  imageKept(image: Uint8Array): void {
+    this.store.imageKept(image);
+  }
+
   /** Empty bytes (the genesis snapshot) mean a new, empty store. */
   restore(image: Uint8Array): void {
     this.store.restore(image.byteLength > 0 ? image : new StoreStateMachine().snapshot());

@@ -13,7 +13,7 @@ import type {
   RangeResponse,
   WatchCreateRequest,
 } from './requests.js';
-import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices } from './snapshot.js';
+import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices, type EncodedHistory } from './snapshot.js';
 import { hashBytes, hashKv, type HashKvResult } from './state-hash.js';
 import { hasLease } from './lease-id.js';
 import type { LeaseId } from './types.js';
@@ -31,6 +31,10 @@ export class StoreStateMachine {
   readonly watches: WatchHub;
   private readonly leases: LeaseTable;
   private readonly leaseOps: LeaseOps;
+  /** The latest image from snapshotInSlices, which the next one continues (see there). */
+  private lastEncoded: EncodedHistory | undefined;
+  /** Bumped by restore(): an encoding that began before it must not become lastEncoded. */
+  private stateGeneration = 0;
 
   constructor(options: Partial<StoreOptions> = {}) {
     this.options = resolveStoreOptions(options);
@@ -88,10 +92,27 @@ export class StoreStateMachine {
 
   /**
    * The same image as snapshot(), of the state at the moment of the call, encoded over
-   * several event-loop turns: the store may go on applying meanwhile.
+   * several event-loop turns: the store may go on applying meanwhile. The history
+   * entries of the previous image taken this way are copied from it, not encoded again
+   * (unless the history was compacted or replaced since): each image then encodes only
+   * what was added since the one before.
    */
-  snapshotInSlices(): Promise<Uint8Array> {
-    return encodeSnapshotInSlices(captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId));
+  async snapshotInSlices(): Promise<Uint8Array> {
+    const generation = this.stateGeneration;
+    const encoded = await encodeSnapshotInSlices(captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId), this.lastEncoded);
+    if (generation === this.stateGeneration) this.lastEncoded = encoded;
+    return encoded.image;
+  }
+
+  /**
+   * The caller keeps `image`, a byte-for-byte copy of the latest snapshotInSlices()
+   * result (the peer wraps the image into a buffer of its own): the next image reads the
+   * earlier entries from it, and the store's own copy can be freed.
+   */
+  imageKept(image: Uint8Array): void {
+    const last = this.lastEncoded;
+    if (last === undefined || last.image.byteLength !== image.byteLength) return;
+    this.lastEncoded = { ...last, image };
   }
 
   /** Replaces the whole state with a snapshot's; watchers re-read from the new history. */
@@ -111,6 +132,8 @@ export class StoreStateMachine {
     this.leases.restore(decoded.leases, decoded.leaseIdNext);
     for (const { lease, key } of attachments) this.leases.attach(lease, key);
     this.kv.replaceState(decoded.state);
+    this.stateGeneration += 1;
+    this.lastEncoded = undefined;
   }
 
   /** A digest of the whole replicated state. */

@@ -101,3 +101,52 @@ t.test('more than 65,535 history entries use the long array header', async (t) =
   copy.restore(await store.snapshotInSlices());
   t.equal(copy.hash(), store.hash());
 });
+
+t.test('each image taken in slices continues the previous one and still has the bytes of a full encoding', async (t) => {
+  const store = newStore();
+  const same = async (what: string): Promise<void> => {
+    t.same(Buffer.from(await store.snapshotInSlices()), Buffer.from(store.snapshot()), what);
+  };
+  await same('empty store');
+  for (let i = 0; i < 14; i++) put(store, `k${i % 5}`, `v${i}`);
+  await same('14 entries (a short array header)');
+  for (let i = 0; i < 10; i++) put(store, `k${i % 5}`, `w${i}`);
+  store.kv.deleteRange({ key: b('k1') });
+  await same('past 16 entries (a longer array header), with a tombstone');
+  await same('nothing new since the last image');
+  store.apply({ type: 'compact', request: { revision: store.revision - 3 } });
+  await same('after a compaction');
+  store.apply({ type: 'leaseGrant', request: { id: '9', ttl: 30 }, nowMs: 1_000 });
+  put(store, 'leased', 'x', '9');
+  await same('after a lease');
+  const other = newStore();
+  for (let i = 0; i < 30; i++) put(other, `o${i % 3}`, `${i}`);
+  store.restore(other.snapshot());
+  await same('after restoring another history');
+  const kept = Uint8Array.prototype.slice.call(await store.snapshotInSlices());
+  store.imageKept(kept);
+  put(store, 'o9', 'after the kept image');
+  await same('continuing from the image the caller kept');
+});
+
+t.test('the earlier image is really reused while its history continues, and not after a compaction', async (t) => {
+  const { captureSnapshot, encodeSnapshotInSlices } = await import('../../src/store/snapshot.js');
+  const store = newStore();
+  for (let i = 0; i < 40; i++) put(store, `k${i % 4}`, `v${i}`);
+  const view = () => captureSnapshot(store.kv.state, [], '1');
+  const first = await encodeSnapshotInSlices(view());
+  // Mark the earlier entries' bytes: if they are copied rather than encoded again, the mark shows.
+  const marked = Uint8Array.prototype.slice.call(first.image);
+  const region = marked.subarray(first.entriesStart, first.entriesEnd);
+  const valueAt = Buffer.from(region).indexOf('v39');
+  t.ok(valueAt > 0, 'the last value is in the entries region');
+  region[valueAt] = 'X'.charCodeAt(0);
+  put(store, 'k9', 'new');
+  const next = await encodeSnapshotInSlices(view(), { ...first, image: marked });
+  t.same(Buffer.from(next.image.subarray(next.entriesStart, next.entriesStart + region.byteLength)), Buffer.from(region), 'the earlier entries were copied');
+  t.equal(next.entryCount, first.entryCount + 1);
+  store.apply({ type: 'compact', request: { revision: 5 } });
+  const compacted = await encodeSnapshotInSlices(view(), { ...next, image: marked });
+  t.equal(Buffer.from(compacted.image).indexOf('X39'), -1, 'after a compaction everything is encoded afresh');
+  t.same(Buffer.from(compacted.image), Buffer.from((await encodeSnapshotInSlices(view())).image));
+});
