@@ -14,7 +14,9 @@
  *
  * Environment: BENCH_SECONDS (per phase, default 5), BENCH_VALUE_BYTES (default 256),
  * BENCH_REPEAT (runs per phase and system, median kept; default 1),
- * BENCH_WARMUP_SECONDS (default 15; 0 skips the warm-up).
+ * BENCH_WARMUP_SECONDS (default 15; 0 skips the warm-up), BENCH_SNAPSHOT_ENTRIES (the peers'
+ * raft.snapshotEveryEntries; default: the peer default, 10,000; etcd 3.4's --snapshot-count
+ * default is 100,000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,11 +26,13 @@ import { envNumber } from './env-number.js';
 import { meanFsyncMs, readFsyncTotals } from './fsync-metric.js';
 import { runLoad, type LoadResult } from './load.js';
 import { startRaftplaneCluster } from './raftplane-cluster.js';
+import { PEER_DEFAULTS } from '../src/peer/peer-options.js';
 
 const seconds = envNumber('BENCH_SECONDS', 5, { min: 0.1 });
 const valueBytes = envNumber('BENCH_VALUE_BYTES', 256, { integer: true });
 const repeats = envNumber('BENCH_REPEAT', 1, { min: 1, integer: true });
 const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 15);
+const snapshotEntries = envNumber('BENCH_SNAPSHOT_ENTRIES', 0, { integer: true });
 const concurrencies = [1, 16, 128];
 const value = Buffer.alloc(valueBytes, 'v').toString('base64');
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -124,7 +128,7 @@ function ratios(ours: Row[], theirs: Row[]): string {
 const root = mkdtempSync(path.join(os.tmpdir(), 'raftplane-bench-'));
 const stops: Array<() => Promise<void>> = [];
 try {
-  const raftplane = await startRaftplaneCluster(path.join(root, 'raftplane'), 23790);
+  const raftplane = await startRaftplaneCluster(path.join(root, 'raftplane'), 23790, 3, snapshotEntries > 0 ? { snapshotEveryEntries: snapshotEntries } : {});
   stops.push(() => raftplane.stop());
   const systems: System[] = [{ name: 'raftplane', endpoints: raftplane.apiUrls }];
   if (etcdAvailable()) {
@@ -138,7 +142,7 @@ try {
   const rows = await measure(systems);
   const ours = rows.filter((r) => r.system === 'raftplane');
   const theirs = rows.filter((r) => r.system === 'etcd');
-  console.log(`\n${seconds} s per phase, ${repeats} run(s) per phase and system (median by throughput), ${valueBytes}-byte values, clients spread over the 3 members, ${warmupSeconds} s warm-up per system\n`);
+  console.log(`\n${seconds} s per phase, ${repeats} run(s) per phase and system (median by throughput), ${valueBytes}-byte values, clients spread over the 3 members, ${warmupSeconds} s warm-up per system, peers snapshot every ${snapshotEntries > 0 ? snapshotEntries : PEER_DEFAULTS.snapshotEveryEntries} entries\n`);
   console.log(table([...ours, ...theirs]));
   if (theirs.length > 0) console.log(`\n${ratios(ours, theirs)}`);
 } finally {

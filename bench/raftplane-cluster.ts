@@ -11,12 +11,12 @@ export interface RaftplaneCluster {
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
 
 /** A 3-peer raftplane cluster started with `raftplane up`, each peer its own process. */
-export async function startRaftplaneCluster(dataDir: string, basePort: number, peers = 3): Promise<RaftplaneCluster> {
+export async function startRaftplaneCluster(dataDir: string, basePort: number, peers = 3, raft: { snapshotEveryEntries?: number } = {}): Promise<RaftplaneCluster> {
   const lines = [
     'name: bench',
     `dataDir: ${dataDir}`,
     `loadBalancer: { host: 127.0.0.1, port: ${basePort + 99} }`,
-    'raft: { heartbeatMs: 50, electionTimeoutMs: 500 }',
+    `raft: { heartbeatMs: 50, electionTimeoutMs: 500${raft.snapshotEveryEntries !== undefined ? `, snapshotEveryEntries: ${raft.snapshotEveryEntries}` : ''} }`,
     'peers:',
     ...Array.from({ length: peers }, (_, i) => `  - { id: p${i + 1}, host: 127.0.0.1, apiPort: ${basePort + 2 * i}, peerPort: ${basePort + 2 * i + 1} }`),
   ];
