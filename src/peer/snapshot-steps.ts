@@ -15,14 +15,28 @@ export function wrapImage(members: readonly MemberInfo[], image: Uint8Array): Ui
   // The bytes of snapshotPackr.pack({ members, image }), built with one copy of the image
   // into a buffer of exactly the right size: msgpackr's own pack copies a 21 MB image in
   // about 10 ms into a 42 MB buffer, which the snapshot then keeps alive.
+  const frame = imageFrame(members)(image.byteLength);
+  const out = new Uint8Array(frame.byteLength + image.byteLength);
+  out.set(frame);
+  out.set(image, frame.byteLength);
+  return out;
+}
+
+/**
+ * What wrapImage puts before an image of a given length: a state machine that builds its
+ * image in place after these bytes (snapshotInSlices(frame)) saves wrapImage's copy.
+ */
+export function imageFrame(members: readonly MemberInfo[]): (imageBytes: number) => Uint8Array {
   const head = snapshotPackr.pack({ members, image: EMPTY_IMAGE });
   const headBytes = head.byteLength - EMPTY_BIN_BYTES; // the empty image's bin header dropped
-  const bin = binHeader(image.byteLength);
-  const out = new Uint8Array(headBytes + bin.byteLength + image.byteLength);
-  out.set(head.subarray(0, headBytes));
-  out.set(bin, headBytes);
-  out.set(image, headBytes + bin.byteLength);
-  return out;
+  const prefix = Uint8Array.prototype.slice.call(head.subarray(0, headBytes));
+  return (imageBytes) => {
+    const bin = binHeader(imageBytes);
+    const frame = new Uint8Array(headBytes + bin.byteLength);
+    frame.set(prefix);
+    frame.set(bin, headBytes);
+    return frame;
+  };
 }
 
 const EMPTY_IMAGE = new Uint8Array(0);
@@ -117,6 +131,7 @@ export class SnapshotSteps {
     if (stage === undefined) {
       const due = appliedIndex - this.snapshotIndex >= this.options.thresholdEntries && this.bytesSinceSnapshot >= this.snapshotBytes;
       if (due) this.start(view());
+      else this.options.stateMachine.encodeAhead?.();
     } else if (stage.view.applied <= this.snapshotIndex) {
       this.stage = undefined; // the leader's snapshot got here first
     } else if (stage.phase === 'encoded') {
@@ -130,10 +145,10 @@ export class SnapshotSteps {
     const { stateMachine } = this.options;
     const stage: Stage = { view, phase: 'encoding', bytesBefore: this.bytesSinceSnapshot, startedMs: this.options.nowMs(), encodedMs: 0 };
     this.stage = stage;
-    const encoding = stateMachine.snapshotInSlices?.() ?? Promise.resolve(stateMachine.snapshot());
-    this.whenDone(encoding, 'snapshot failed', (image) => {
-      stage.data = wrapImage(view.members, image);
-      stateMachine.imageKept?.(stage.data.subarray(stage.data.byteLength - image.byteLength));
+    // Built in place after the wrapper's bytes when the state machine can: no second copy.
+    const encoding = stateMachine.snapshotInSlices?.(imageFrame(view.members)) ?? Promise.resolve(wrapImage(view.members, stateMachine.snapshot()));
+    this.whenDone(encoding, 'snapshot failed', (wrapped) => {
+      stage.data = wrapped;
       stage.phase = 'encoded';
       stage.encodedMs = this.options.nowMs() - stage.startedMs;
     });

@@ -9,14 +9,12 @@ export interface ReplicatedStateMachine {
   snapshot(): Uint8Array;
   /**
    * Optional: the same image as snapshot(), of the state at the moment of the call,
-   * encoded over later event-loop turns while apply() goes on.
+   * encoded over later event-loop turns while apply() goes on. With `frame`, resolves with
+   * frame(image length) followed by the image, in one buffer.
    */
-  snapshotInSlices?(): Promise<Uint8Array>;
-  /**
-   * Optional: the peer keeps this byte-for-byte copy of the latest snapshotInSlices()
-   * image (inside its snapshot), so the state machine may refer to it instead of its own.
-   */
-  imageKept?(image: Uint8Array): void;
+  snapshotInSlices?(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array>;
+  /** Optional: a bounded piece of the next snapshot's work, done between Readys while none is due. */
+  encodeAhead?(): void;
   /** Replaces the state with an image; empty bytes mean the initial state. */
   restore(image: Uint8Array): void;
 }

@@ -22,12 +22,12 @@ export class StoreMachine implements ReplicatedStateMachine {
     return this.store.snapshot();
   }
 
-  snapshotInSlices(): Promise<Uint8Array> {
-    return this.store.snapshotInSlices();
+  snapshotInSlices(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array> {
+    return this.store.snapshotInSlices(frame);
   }
 
-  imageKept(image: Uint8Array): void {
-    this.store.imageKept(image);
+  encodeAhead(): void {
+    this.store.encodeAhead();
   }
 
   /** Empty bytes (the genesis snapshot) mean a new, empty store. */

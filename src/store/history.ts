@@ -1,6 +1,7 @@
 import { assert } from '../util/assert.js';
 import type { KeyString } from './bytes.js';
 import type { KeyValue, Revision } from './types.js';
+import type { OrderedHistory } from './encoded-history.js';
 
 /** One change: a key's full KeyValue at a revision, or its tombstone. */
 export interface HistoryEntry {
@@ -28,6 +29,8 @@ export class History {
   private liveCounts = new Map<number, number>();
   private bytesTotal = 0;
   private lastMain = 0;
+  /** Every entry in revision order, kept as appended; rebuilt after a removal (compaction). */
+  private order: { mains: number[]; subs: number[]; entries: HistoryEntry[] } | undefined = { mains: [], subs: [], entries: [] };
 
   get bytes(): number {
     return this.bytesTotal;
@@ -44,6 +47,11 @@ export class History {
     // Restored records may have holes at compacted sub-revisions.
     assert(revision.sub >= record.length, 'sub-revisions must grow within a record');
     record[revision.sub] = entry;
+    if (this.order !== undefined) {
+      this.order.mains.push(revision.main);
+      this.order.subs.push(revision.sub);
+      this.order.entries.push(entry);
+    }
     this.liveCounts.set(revision.main, (this.liveCounts.get(revision.main) ?? 0) + 1);
     this.bytesTotal += historyEntryBytes(entry.kv.key.byteLength, entry.kv.value.byteLength);
   }
@@ -59,6 +67,7 @@ export class History {
     const entry = record?.[revision.sub];
     assert(record !== undefined && entry !== undefined, 'removing a missing history entry');
     record[revision.sub] = undefined;
+    this.order = undefined;
     this.bytesTotal -= historyEntryBytes(entry.kv.key.byteLength, entry.kv.value.byteLength);
     const live = (this.liveCounts.get(revision.main) as number) - 1;
     if (live > 0) {
@@ -74,6 +83,20 @@ export class History {
     const record = this.records.get(main);
     if (record === undefined) return [];
     return record.filter((entry): entry is HistoryEntry => entry !== undefined);
+  }
+
+  /**
+   * Every remaining entry in revision order, as parallel arrays that later appends extend
+   * and nothing else changes: a caller may keep them with a length. After a removal the
+   * next call builds new arrays (so the identity of the result marks an unbroken history).
+   */
+  ordered(): OrderedHistory {
+    if (this.order === undefined) {
+      const order = { mains: [] as number[], subs: [] as number[], entries: [] as HistoryEntry[] };
+      this.collect(order.mains, order.subs, order.entries);
+      this.order = order;
+    }
+    return this.order;
   }
 
   /** Every remaining entry in revision order, into parallel arrays: no object per entry. */

@@ -1,17 +1,13 @@
-import { Packr } from 'msgpackr';
 import { toKeyString } from './bytes.js';
 import { StoreError } from './errors.js';
 import { isLeaseId } from './lease-id.js';
 import type { LeaseRecord } from './lease-table.js';
 import { MvccState } from './mvcc-state.js';
 import type { KeyValue } from './types.js';
-import type { HistoryEntry } from './history.js';
-import { assert } from '../util/assert.js';
+import { EncodedHistory, snapshotPackr, type EntryTuple, type OrderedHistory } from './encoded-history.js';
 
 export const SNAPSHOT_FORMAT = 'raftplane-store/1';
 
-/** [main, sub, tombstone, key, value, createRevision, version, lease] */
-type EntryTuple = [number, number, boolean, Uint8Array, Uint8Array, number, number, string];
 /** [id, ttlSeconds, deadlineMs] */
 type LeaseTuple = [string, number, number];
 
@@ -30,33 +26,25 @@ export interface DecodedSnapshot {
   readonly leaseIdNext: string;
 }
 
-// Records off: a plain, self-describing encoding whose bytes depend only on the data.
-const packr = new Packr({ useRecords: false, moreTypes: false });
-
 /** What a snapshot holds, captured at one moment: history entries are immutable, so refs suffice. */
 export interface SnapshotView {
   readonly revision: number;
   readonly compactRevision: number;
-  /** History in revision order, as parallel arrays (a snapshot may hold millions). */
-  readonly mains: readonly number[];
-  readonly subs: readonly number[];
-  readonly entries: readonly HistoryEntry[];
+  /** History in revision order (append-only arrays), of which the first `count` entries. */
+  readonly order: OrderedHistory;
+  readonly count: number;
   readonly leases: readonly LeaseTuple[];
   readonly leaseIdNext: string;
 }
 
-/** Cheap and synchronous: the refs of every history entry still held, and the leases. */
+/** Cheap and synchronous: the history as it stands (by reference and length), and the leases. */
 export function captureSnapshot(state: MvccState, leases: readonly LeaseRecord[], leaseIdNext: string): SnapshotView {
-  const mains: number[] = [];
-  const subs: number[] = [];
-  const entries: HistoryEntry[] = [];
-  state.history.collect(mains, subs, entries);
+  const order = state.history.ordered();
   return {
     revision: state.currentRevision,
     compactRevision: state.compactRevision,
-    mains,
-    subs,
-    entries,
+    order,
+    count: order.entries.length,
     leases: leases.map((lease) => [lease.id, lease.ttlSeconds, lease.deadlineMs]),
     leaseIdNext,
   };
@@ -68,138 +56,88 @@ export function captureSnapshot(state: MvccState, leases: readonly LeaseRecord[]
  * rebuilt on decode rather than stored. Same state, same bytes.
  */
 export function encodeSnapshot(state: MvccState, leases: readonly LeaseRecord[], leaseIdNext: string): Uint8Array {
-  const encoder = new SnapshotEncoder(captureSnapshot(state, leases, leaseIdNext));
-  while (!encoder.step(Number.MAX_SAFE_INTEGER)) {
-    /* one step encodes everything */
-  }
-  return encoder.result();
+  const view = captureSnapshot(state, leases, leaseIdNext);
+  const history = new EncodedHistory(view.order, view.compactRevision);
+  history.extend(view.count, view.count);
+  const { parts, total } = imageLayout(view, history);
+  return Buffer.concat(parts, total);
 }
 
-/**
- * An image together with where its history entries lie in it, so that the next image
- * can reuse their bytes. History is append-only between compactions and its entries are
- * immutable, so while the compact revision is unchanged and the entry that ended the
- * earlier image is still at its position, the earlier image's entries are a prefix of
- * the new history and their encoding is the same bytes.
- */
-export interface EncodedHistory {
+/** An image built by encodeSnapshotInSlices, and where its encoded history entries lie. */
+export interface BuiltImage {
+  /** frame(image length) followed by the image (just the image without a frame). */
+  readonly buffer: Uint8Array;
   readonly image: Uint8Array;
-  readonly compactRevision: number;
-  readonly entryCount: number;
-  /** The last history entry in the image (identity marks the same history). */
-  readonly lastEntry: HistoryEntry | undefined;
-  readonly lastMain: number;
-  readonly lastSub: number;
-  /** Byte range of the encoded entries within the image, array header excluded. */
   readonly entriesStart: number;
   readonly entriesEnd: number;
+  /** The encoded history the image was built from, extended to the view. */
+  readonly history: EncodedHistory;
 }
 
 /**
- * The same bytes as encodeSnapshot, encoded a slice of entries per event-loop turn so
- * that a large store does not stall the caller for the whole image. A slice of 1,000
- * entries of 256-byte values takes 1-2 ms (40,000 entries: 43-80 ms in one piece).
- * Given the previous image of the same history (`earlier`), only the entries added
- * since are encoded; the others are copied from it.
+ * The same bytes as encodeSnapshot, built over several event-loop turns so that a large
+ * store does not stall the caller for the whole image: up to `entriesPerSlice` entries
+ * encoded per turn (1,000 entries of 256-byte values: 1-2 ms), then the image assembled
+ * `bytesPerSlice` at a time. `history` holds what is already encoded: if it continues the
+ * view's history, only the entries past it are encoded (and it is extended); otherwise a
+ * fresh one is. With `frame`, the image is built after frame(image length), in one buffer.
  */
-export async function encodeSnapshotInSlices(view: SnapshotView, earlier?: EncodedHistory, entriesPerSlice = 1000): Promise<EncodedHistory> {
-  const encoder = new SnapshotEncoder(view, earlier !== undefined && continues(view, earlier) ? earlier : undefined);
-  while (!encoder.step(entriesPerSlice)) await new Promise<void>((resolve) => setImmediate(resolve));
-  return encoder.encoded();
+export async function encodeSnapshotInSlices(
+  view: SnapshotView,
+  history?: EncodedHistory,
+  frame?: (imageBytes: number) => Uint8Array,
+  entriesPerSlice = 1000,
+  bytesPerSlice = 4 * 1024 * 1024,
+): Promise<BuiltImage> {
+  const usable = history !== undefined && history.continues(view.order, view.compactRevision) && history.count <= view.count ? history : new EncodedHistory(view.order, view.compactRevision);
+  while (!usable.extend(entriesPerSlice, view.count)) await nextTurn();
+  const { parts, total, entriesStart, entriesEnd } = imageLayout(view, usable);
+  const prefix = frame?.(total) ?? new Uint8Array(0);
+  const buffer = Buffer.allocUnsafe(prefix.byteLength + total);
+  buffer.set(prefix);
+  let offset = prefix.byteLength;
+  let sinceTurn = 0;
+  for (const part of parts) {
+    buffer.set(part, offset);
+    offset += part.byteLength;
+    sinceTurn += part.byteLength;
+    if (sinceTurn >= bytesPerSlice) {
+      sinceTurn = 0;
+      await nextTurn();
+    }
+  }
+  const image = buffer.subarray(prefix.byteLength);
+  return { buffer, image, entriesStart, entriesEnd, history: usable };
 }
 
-function continues(view: SnapshotView, earlier: EncodedHistory): boolean {
-  const at = earlier.entryCount - 1;
-  if (view.compactRevision !== earlier.compactRevision || view.entries.length < earlier.entryCount) return false;
-  if (at < 0) return true;
-  return view.entries[at] === earlier.lastEntry && view.mains[at] === earlier.lastMain && view.subs[at] === earlier.lastSub;
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /**
- * Writes the SnapshotData map by hand so the entries array can be packed in slices;
- * each part is packed by the same Packr, so the bytes equal packr.pack(data).
+ * The SnapshotData map written by hand around the encoded entries; each other part is
+ * packed by the same Packr, so the bytes equal snapshotPackr.pack(data).
  */
-class SnapshotEncoder {
-  private readonly parts: Uint8Array[] = [];
-  private bytes = 0;
-  private next = 0;
-  private entriesStart = 0;
-  private entriesEnd = 0;
-
-  constructor(
-    private readonly view: SnapshotView,
-    earlier?: EncodedHistory,
-  ) {
-    const head: Omit<SnapshotData, 'entries' | 'leases' | 'leaseIdNext'> = {
-      format: SNAPSHOT_FORMAT,
-      revision: view.revision,
-      compactRevision: view.compactRevision,
-    };
-    this.push(Uint8Array.of(0xde, 0x00, 0x06)); // a map of the six SnapshotData fields, as msgpackr heads objects
-    for (const [name, value] of Object.entries(head)) this.pushPacked(name, value);
-    this.pushPacked('entries');
-    this.push(arrayHeader(view.entries.length));
-    this.entriesStart = this.bytes;
-    if (earlier !== undefined && earlier.entryCount > 0) {
-      this.push(earlier.image.subarray(earlier.entriesStart, earlier.entriesEnd));
-      this.next = earlier.entryCount;
-    }
-  }
-
-  /** Encodes up to n more entries; true once the image is complete. */
-  step(n: number): boolean {
-    const { mains, subs, entries } = this.view;
-    const end = Math.min(entries.length, this.next + n);
-    if (this.next < end) {
-      const slice: EntryTuple[] = [];
-      for (let i = this.next; i < end; i++) {
-        const entry = entries[i]!;
-        const { kv } = entry;
-        slice.push([mains[i]!, subs[i]!, entry.tombstone, kv.key, kv.value, kv.createRevision, kv.version, kv.lease]);
-      }
-      const packed = packr.pack(slice);
-      this.push(copyOf(packed.subarray(arrayHeaderBytes(packed[0]!)))); // the slice's own header dropped
-      this.next = end;
-    }
-    if (this.next < entries.length) return false;
-    this.entriesEnd = this.bytes;
-    this.pushPacked('leases', this.view.leases);
-    this.pushPacked('leaseIdNext', this.view.leaseIdNext);
-    return true;
-  }
-
-  result(): Uint8Array {
-    return Buffer.concat(this.parts, this.bytes);
-  }
-
-  encoded(): EncodedHistory {
-    const { view } = this;
-    const last = view.entries.length - 1;
-    return {
-      image: this.result(),
-      compactRevision: view.compactRevision,
-      entryCount: view.entries.length,
-      lastEntry: view.entries[last],
-      lastMain: view.mains[last] ?? 0,
-      lastSub: view.subs[last] ?? 0,
-      entriesStart: this.entriesStart,
-      entriesEnd: this.entriesEnd,
-    };
-  }
-
-  private push(part: Uint8Array): void {
-    this.parts.push(part);
-    this.bytes += part.byteLength;
-  }
-
-  private pushPacked(...values: unknown[]): void {
-    for (const value of values) this.push(copyOf(packr.pack(value)));
-  }
+function imageLayout(view: SnapshotView, history: EncodedHistory): { parts: Uint8Array[]; total: number; entriesStart: number; entriesEnd: number } {
+  const head: Omit<SnapshotData, 'entries' | 'leases' | 'leaseIdNext'> = {
+    format: SNAPSHOT_FORMAT,
+    revision: view.revision,
+    compactRevision: view.compactRevision,
+  };
+  const before: Uint8Array[] = [Uint8Array.of(0xde, 0x00, 0x06)]; // a map of the six SnapshotData fields, as msgpackr heads objects
+  for (const [name, value] of Object.entries(head)) before.push(packed(name), packed(value));
+  before.push(packed('entries'), arrayHeader(view.count));
+  const entries = history.partsThrough(view.count);
+  const after = [packed('leases'), packed(view.leases), packed('leaseIdNext'), packed(view.leaseIdNext)];
+  const entriesStart = before.reduce((sum, part) => sum + part.byteLength, 0);
+  const entriesEnd = entries.reduce((sum, part) => sum + part.byteLength, entriesStart);
+  const total = after.reduce((sum, part) => sum + part.byteLength, entriesEnd);
+  return { parts: [...before, ...entries, ...after], total, entriesStart, entriesEnd };
 }
 
 /** Packr may reuse the memory behind what pack returned. */
-function copyOf(bytes: Uint8Array): Uint8Array {
-  return Uint8Array.prototype.slice.call(bytes);
+function packed(value: unknown): Uint8Array {
+  return Uint8Array.prototype.slice.call(snapshotPackr.pack(value));
 }
 
 function arrayHeader(length: number): Uint8Array {
@@ -209,13 +147,6 @@ function arrayHeader(length: number): Uint8Array {
   header[0] = 0xdd;
   new DataView(header.buffer).setUint32(1, length);
   return header;
-}
-
-function arrayHeaderBytes(firstByte: number): number {
-  if ((firstByte & 0xf0) === 0x90) return 1;
-  if (firstByte === 0xdc) return 3;
-  assert(firstByte === 0xdd, 'msgpack array header expected');
-  return 5;
 }
 
 function invalid(reason: string): StoreError {
@@ -271,7 +202,7 @@ function rebuildState(data: SnapshotData): MvccState {
 export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   let value: unknown;
   try {
-    value = packr.unpack(bytes);
+    value = snapshotPackr.unpack(bytes);
   } catch (error) {
     throw invalid(`undecodable: ${(error as Error).message}`);
   }

@@ -13,7 +13,8 @@ import type {
   RangeResponse,
   WatchCreateRequest,
 } from './requests.js';
-import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices, type EncodedHistory } from './snapshot.js';
+import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices } from './snapshot.js';
+import { EncodedHistory } from './encoded-history.js';
 import { hashBytes, hashKv, type HashKvResult } from './state-hash.js';
 import { hasLease } from './lease-id.js';
 import type { LeaseId } from './types.js';
@@ -31,10 +32,11 @@ export class StoreStateMachine {
   readonly watches: WatchHub;
   private readonly leases: LeaseTable;
   private readonly leaseOps: LeaseOps;
-  /** The latest image from snapshotInSlices, which the next one continues (see there). */
-  private lastEncoded: EncodedHistory | undefined;
-  /** Bumped by restore(): an encoding that began before it must not become lastEncoded. */
+  /** The history's snapshot encoding, extended ahead of snapshots (see encodeAhead). */
+  private encoded: EncodedHistory | undefined;
+  /** Bumped by restore(): an encoding that began before it is of a state that is gone. */
   private stateGeneration = 0;
+  private encoding = false;
 
   constructor(options: Partial<StoreOptions> = {}) {
     this.options = resolveStoreOptions(options);
@@ -91,28 +93,40 @@ export class StoreStateMachine {
   }
 
   /**
-   * The same image as snapshot(), of the state at the moment of the call, encoded over
-   * several event-loop turns: the store may go on applying meanwhile. The history
-   * entries of the previous image taken this way are copied from it, not encoded again
-   * (unless the history was compacted or replaced since): each image then encodes only
-   * what was added since the one before.
+   * The same image as snapshot(), of the state at the moment of the call, built over
+   * several event-loop turns: the store may go on applying meanwhile. Only the history
+   * entries not yet encoded (by encodeAhead or the previous image) are encoded now; the
+   * encoded history then refers to the new image's bytes, so it holds no copy of its own.
+   * With `frame`, resolves with frame(image length) followed by the image, in one buffer.
    */
-  async snapshotInSlices(): Promise<Uint8Array> {
+  async snapshotInSlices(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array> {
     const generation = this.stateGeneration;
-    const encoded = await encodeSnapshotInSlices(captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId), this.lastEncoded);
-    if (generation === this.stateGeneration) this.lastEncoded = encoded;
-    return encoded.image;
+    const view = captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId);
+    this.encoding = true;
+    try {
+      const built = await encodeSnapshotInSlices(view, this.encoded, frame);
+      if (generation === this.stateGeneration) {
+        built.history.adopt(built.image.subarray(built.entriesStart, built.entriesEnd), view.count);
+        this.encoded = built.history;
+      }
+      return built.buffer;
+    } finally {
+      this.encoding = false;
+    }
   }
 
   /**
-   * The caller keeps `image`, a byte-for-byte copy of the latest snapshotInSlices()
-   * result (the peer wraps the image into a buffer of its own): the next image reads the
-   * earlier entries from it, and the store's own copy can be freed.
+   * A bounded piece of snapshot work done ahead of time: encodes up to maxEntries history
+   * entries added since the last call, once at least minEntries are waiting, so that a
+   * snapshot finds most of its history encoded instead of encoding it all at once. Bytes
+   * encoded stay valid until the history is compacted or replaced.
    */
-  imageKept(image: Uint8Array): void {
-    const last = this.lastEncoded;
-    if (last === undefined || last.image.byteLength !== image.byteLength) return;
-    this.lastEncoded = { ...last, image };
+  encodeAhead(maxEntries = 2000, minEntries = 256): void {
+    if (this.encoding) return;
+    const order = this.kv.state.history.ordered();
+    const { compactRevision } = this.kv.state;
+    if (this.encoded === undefined || !this.encoded.continues(order, compactRevision)) this.encoded = new EncodedHistory(order, compactRevision);
+    if (order.entries.length - this.encoded.count >= minEntries) this.encoded.extend(maxEntries, order.entries.length);
   }
 
   /** Replaces the whole state with a snapshot's; watchers re-read from the new history. */
@@ -133,7 +147,7 @@ export class StoreStateMachine {
     for (const { lease, key } of attachments) this.leases.attach(lease, key);
     this.kv.replaceState(decoded.state);
     this.stateGeneration += 1;
-    this.lastEncoded = undefined;
+    this.encoded = undefined;
   }
 
   /** A digest of the whole replicated state. */

@@ -123,30 +123,60 @@ t.test('each image taken in slices continues the previous one and still has the 
   for (let i = 0; i < 30; i++) put(other, `o${i % 3}`, `${i}`);
   store.restore(other.snapshot());
   await same('after restoring another history');
-  const kept = Uint8Array.prototype.slice.call(await store.snapshotInSlices());
-  store.imageKept(kept);
-  put(store, 'o9', 'after the kept image');
-  await same('continuing from the image the caller kept');
+  const full = store.snapshot();
+  const framed = await store.snapshotInSlices((length) => Uint8Array.of(0xaa, length % 251));
+  t.same(Buffer.from(framed), Buffer.concat([Buffer.of(0xaa, full.byteLength % 251), Buffer.from(full)]), 'a frame of the caller is put before the image, in one buffer');
+  put(store, 'o9', 'after the framed image');
+  await same('continuing from the framed image');
 });
 
-t.test('the earlier image is really reused while its history continues, and not after a compaction', async (t) => {
+t.test('encoded history is reused while the history continues, and not after a compaction', async (t) => {
   const { captureSnapshot, encodeSnapshotInSlices } = await import('../../src/store/snapshot.js');
   const store = newStore();
   for (let i = 0; i < 40; i++) put(store, `k${i % 4}`, `v${i}`);
   const view = () => captureSnapshot(store.kv.state, [], '1');
   const first = await encodeSnapshotInSlices(view());
-  // Mark the earlier entries' bytes: if they are copied rather than encoded again, the mark shows.
-  const marked = Uint8Array.prototype.slice.call(first.image);
-  const region = marked.subarray(first.entriesStart, first.entriesEnd);
-  const valueAt = Buffer.from(region).indexOf('v39');
+  // Mark the encoded entries: if they are copied rather than encoded again, the mark shows.
+  const marked = Uint8Array.prototype.slice.call(first.image.subarray(first.entriesStart, first.entriesEnd));
+  const valueAt = Buffer.from(marked).indexOf('v39');
   t.ok(valueAt > 0, 'the last value is in the entries region');
-  region[valueAt] = 'X'.charCodeAt(0);
+  marked[valueAt] = 'X'.charCodeAt(0);
+  first.history.adopt(marked, first.history.count);
+  const encodedBefore = first.history.count;
   put(store, 'k9', 'new');
-  const next = await encodeSnapshotInSlices(view(), { ...first, image: marked });
-  t.same(Buffer.from(next.image.subarray(next.entriesStart, next.entriesStart + region.byteLength)), Buffer.from(region), 'the earlier entries were copied');
-  t.equal(next.entryCount, first.entryCount + 1);
+  const next = await encodeSnapshotInSlices(view(), first.history);
+  t.same(Buffer.from(next.image.subarray(next.entriesStart, next.entriesStart + marked.byteLength)), Buffer.from(marked), 'the earlier entries were copied');
+  t.equal(next.history, first.history, 'the same encoded history, extended');
+  t.equal(next.history.count, encodedBefore + 1);
   store.apply({ type: 'compact', request: { revision: 5 } });
-  const compacted = await encodeSnapshotInSlices(view(), { ...next, image: marked });
+  const compacted = await encodeSnapshotInSlices(view(), next.history);
   t.equal(Buffer.from(compacted.image).indexOf('X39'), -1, 'after a compaction everything is encoded afresh');
   t.same(Buffer.from(compacted.image), Buffer.from((await encodeSnapshotInSlices(view())).image));
+  const smallSlices = await encodeSnapshotInSlices(view(), undefined, undefined, 7, 64);
+  t.same(Buffer.from(smallSlices.buffer), Buffer.from(store.snapshot()), 'assembled 64 bytes per turn: the same bytes');
+});
+
+t.test('encoding ahead between snapshots gives the same images', async (t) => {
+  const store = newStore();
+  const same = async (what: string): Promise<void> => {
+    t.same(Buffer.from(await store.snapshotInSlices()), Buffer.from(store.snapshot()), what);
+  };
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 700; i++) {
+      put(store, `k${i % 50}`, `r${round}v${i}`);
+      if (i % 97 === 0) store.encodeAhead(300, 1);
+    }
+    store.encodeAhead();
+    await same(`round ${round}`);
+    await store.snapshotInSlices();
+  }
+  store.apply({ type: 'compact', request: { revision: store.revision - 100 } });
+  store.encodeAhead(50, 1);
+  await same('after a compaction, partly encoded ahead');
+  const other = newStore();
+  for (let i = 0; i < 30; i++) put(other, `o${i % 3}`, `${i}`);
+  store.restore(other.snapshot());
+  store.encodeAhead(10, 1);
+  put(store, 'o9', 'x');
+  await same('after a restore');
 });
