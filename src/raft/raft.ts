@@ -7,7 +7,7 @@ import type { RaftErrorCode } from './errors.js';
 import { changeMembership } from './membership.js';
 import { RaftLog } from './raft-log.js';
 import { ReadOnlyQueue } from './read-only.js';
-import { sendAppend, sendHeartbeat } from './replication.js';
+import { fillPipeline, sendAppend, sendHeartbeat } from './replication.js';
 import type { SafetyRules } from './rules.js';
 import { stepCandidate } from './step-candidate.js';
 import { stepFollower } from './step-follower.js';
@@ -395,9 +395,8 @@ export class Raft {
 
   /**
    * Sends what appendsPending announced: each follower gets its new entries (as many
-   * appends as flow control allows), or, if it
-   * has none, an empty append only when the last append it was sent carried an older
-   * commit index. Messages may always be delayed, so deferring them to the next Ready
+   * appends as flow control allows), or, if it has none, an empty append only when the
+   * last append it was sent carried an older commit index. Messages may always be delayed, so deferring them to the next Ready
    * changes no decision; it only stops the leader from sending one append per proposal
    * and one commit notice per acknowledgement (each follower then answers each one).
    */
@@ -410,11 +409,8 @@ export class Raft {
     for (const id of this.tracker.memberIds()) {
       if (id === this.id) continue;
       const pr = this.tracker.get(id);
-      if (!sendAppend(this, id, pr.next <= last || pr.sentCommit < commit)) continue;
-      // Fill the pipeline, as far as flow control allows, when maxMsgBytes split the tail.
-      while (sendAppend(this, id, false)) {
-        /* keep sending */
-      }
+      // One append (empty only if the commit index is news to it), more while flow control allows.
+      if (sendAppend(this, id, pr.next <= last || pr.sentCommit < commit)) fillPipeline(this, id);
     }
   }
 

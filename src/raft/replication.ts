@@ -22,6 +22,13 @@ export function sendAppend(r: Raft, to: NodeId, sendIfEmpty = true): boolean {
   return true;
 }
 
+/** Sends appends with entries to `to` until flow control pauses it or nothing is left. */
+export function fillPipeline(r: Raft, to: NodeId): void {
+  while (sendAppend(r, to, false)) {
+    /* keep sending */
+  }
+}
+
 function sendSnapshot(r: Raft, to: NodeId): boolean {
   const pr = r.tracker.get(to);
   // Only to a follower known to be alive: snapshots are expensive.

@@ -2,7 +2,7 @@ import { decodeConfChange } from './conf-change.js';
 import { jointVote } from './quorum.js';
 import type { Raft, StepResult } from './raft.js';
 import type { Progress } from './progress.js';
-import { sendAppend } from './replication.js';
+import { fillPipeline, sendAppend } from './replication.js';
 import { NONE, type Message, type NodeId } from './types.js';
 
 /** Heartbeat responses a snapshot may go unacknowledged before the leader retries (lost snapshot). */
@@ -120,10 +120,7 @@ function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
   } else if (wasPaused) {
     sendAppend(r, m.from);
   }
-  // Fill the pipeline as far as flow control allows.
-  while (sendAppend(r, m.from, false)) {
-    /* keep sending */
-  }
+  fillPipeline(r, m.from);
   if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) r.send({ type: 'timeout-now', to: m.from });
 }
 

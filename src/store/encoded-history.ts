@@ -45,9 +45,9 @@ export class EncodedHistory {
     return this.encodedBytes;
   }
 
-  /** Still an encoding of this history's prefix? */
-  continues(order: OrderedHistory, compactRevision: number): boolean {
-    return order === this.order && compactRevision === this.compactRevision && this.encoded <= order.entries.length;
+  /** Still an encoding of a prefix of this history's first `upTo` entries? */
+  continues(order: OrderedHistory, compactRevision: number, upTo: number): boolean {
+    return order === this.order && compactRevision === this.compactRevision && this.encoded <= upTo;
   }
 
   /** Encodes up to n more entries, never past `until`; true once `until` entries are encoded. */

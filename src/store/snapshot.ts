@@ -89,7 +89,7 @@ export async function encodeSnapshotInSlices(
   entriesPerSlice = 1000,
   bytesPerSlice = 4 * 1024 * 1024,
 ): Promise<BuiltImage> {
-  const usable = history !== undefined && history.continues(view.order, view.compactRevision) && history.count <= view.count ? history : new EncodedHistory(view.order, view.compactRevision);
+  const usable = history?.continues(view.order, view.compactRevision, view.count) === true ? history : new EncodedHistory(view.order, view.compactRevision);
   while (!usable.extend(entriesPerSlice, view.count)) await nextTurn();
   const { parts, total, entriesStart, entriesEnd } = imageLayout(view, usable);
   const prefix = frame?.(total) ?? new Uint8Array(0);

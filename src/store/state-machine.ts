@@ -34,8 +34,7 @@ export class StoreStateMachine {
   private readonly leaseOps: LeaseOps;
   /** The history's snapshot encoding, extended ahead of snapshots (see encodeAhead). */
   private encoded: EncodedHistory | undefined;
-  /** Bumped by restore(): an encoding that began before it is of a state that is gone. */
-  private stateGeneration = 0;
+  /** A snapshot is extending `encoded` to its own view: encodeAhead must not go past it. */
   private encoding = false;
 
   constructor(options: Partial<StoreOptions> = {}) {
@@ -100,15 +99,13 @@ export class StoreStateMachine {
    * With `frame`, resolves with frame(image length) followed by the image, in one buffer.
    */
   async snapshotInSlices(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array> {
-    const generation = this.stateGeneration;
     const view = captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId);
     this.encoding = true;
     try {
       const built = await encodeSnapshotInSlices(view, this.encoded, frame);
-      if (generation === this.stateGeneration) {
-        built.history.adopt(built.image.subarray(built.entriesStart, built.entriesEnd), view.count);
-        this.encoded = built.history;
-      }
+      // Kept even if restore() replaced the history meanwhile: continues() then refuses it.
+      built.history.adopt(built.image.subarray(built.entriesStart, built.entriesEnd), view.count);
+      this.encoded = built.history;
       return built.buffer;
     } finally {
       this.encoding = false;
@@ -125,7 +122,7 @@ export class StoreStateMachine {
     if (this.encoding) return;
     const order = this.kv.state.history.ordered();
     const { compactRevision } = this.kv.state;
-    if (this.encoded === undefined || !this.encoded.continues(order, compactRevision)) this.encoded = new EncodedHistory(order, compactRevision);
+    if (this.encoded?.continues(order, compactRevision, order.entries.length) !== true) this.encoded = new EncodedHistory(order, compactRevision);
     if (order.entries.length - this.encoded.count >= minEntries) this.encoded.extend(maxEntries, order.entries.length);
   }
 
@@ -146,7 +143,6 @@ export class StoreStateMachine {
     this.leases.restore(decoded.leases, decoded.leaseIdNext);
     for (const { lease, key } of attachments) this.leases.attach(lease, key);
     this.kv.replaceState(decoded.state);
-    this.stateGeneration += 1;
     this.encoded = undefined;
   }
 
