@@ -11,11 +11,4 @@ export { GroupCommitter, type GroupCommitStats, type GroupCommitterOptions } fro
 export { LevelDurableLog, type LevelDurableLogOptions } from './level-durable-log.js';
 export { MemoryDisk, MemoryDurableLog } from './memory-durable-log.js';
 export { openPeerDataDir, type PeerDataDir, type PeerDataDirOptions, type PeerIdentity } from './peer-data-dir.js';
-export {
-  SnapshotAssembler,
-  joinChunks,
-  splitIntoChunks,
-  type SnapshotAssemblerOptions,
-  type SnapshotChunk,
-} from './snapshot-chunks.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';

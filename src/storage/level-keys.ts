@@ -8,7 +8,7 @@ import { readU64, writeU64 } from './entry-codec.js';
  *   m/hard-state             HardState
  *   m/snapshot               snapshot manifest (the commit point of a snapshot)
  *   e/<u64be index>          one log entry
- *   c/<u64be id><u32be n>    chunk n of snapshot id
+ *   c/<u64be id><u32be n>    chunk n of an image, as first written by snapshot id
  *
  * Fixed-width big-endian numbers make an iterator over `e/` return entries in
  * index order, and `c/<id>` a snapshot's chunks in order.
@@ -45,6 +45,11 @@ export function chunkKey(snapshotId: number, chunkNumber: number): Uint8Array {
 export function chunkKeySnapshotId(key: Uint8Array): number | undefined {
   if (key.byteLength !== CHUNK_PREFIX.byteLength + 12 || !hasPrefix(key, CHUNK_PREFIX)) return undefined;
   return readU64(view(key), CHUNK_PREFIX.byteLength);
+}
+
+export function chunkKeyNumber(key: Uint8Array): number | undefined {
+  if (key.byteLength !== CHUNK_PREFIX.byteLength + 12 || !hasPrefix(key, CHUNK_PREFIX)) return undefined;
+  return view(key).getUint32(CHUNK_PREFIX.byteLength + 8);
 }
 
 /** The half-open key range [gte, lt) holding every key that starts with prefix. */

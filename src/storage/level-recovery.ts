@@ -10,22 +10,22 @@ import {
   HARD_STATE_KEY,
   MANIFEST_KEY,
   chunkKey,
+  chunkKeyNumber,
   chunkKeySnapshotId,
   entryKey,
   entryKeyIndex,
   keyName,
 } from './level-keys.js';
-import { decodeHardState, decodeManifest, type SnapshotManifest } from './meta-codec.js';
-import { corrupt, openRecord } from './record-codec.js';
-import { joinChunks, type SnapshotChunk } from './snapshot-chunks.js';
-import { StorageError } from './storage-error.js';
+import { decodeHardState } from './meta-codec.js';
+import { corrupt, openRecord, recordChecksum } from './record-codec.js';
+import { decodeManifest, holdsChunk, type SnapshotManifest } from './snapshot-manifest.js';
 
 export type LevelDb = Level<Uint8Array, Uint8Array>;
 
 export interface Recovered {
   readonly state: DurableState;
   readonly manifest: SnapshotManifest | undefined;
-  /** Keys that are valid but unreferenced: chunks of a snapshot whose write never committed. */
+  /** Keys that are valid but unreferenced: chunks no manifest names, entries the snapshot covers. */
   readonly strayKeys: Uint8Array[];
   readonly highestSnapshotId: number;
 }
@@ -58,39 +58,44 @@ async function readManifest(db: LevelDb): Promise<SnapshotManifest | undefined> 
 }
 
 async function readSnapshot(db: LevelDb, manifest: SnapshotManifest): Promise<Snapshot> {
-  const chunks: SnapshotChunk[] = [];
-  for (let chunkNumber = 0; chunkNumber < manifest.chunkCount; chunkNumber += 1) {
-    const key = chunkKey(manifest.snapshotId, chunkNumber);
+  const data = new Uint8Array(manifest.dataBytes);
+  let offset = 0;
+  for (const [chunkNumber, [snapshotId, checksum]] of manifest.chunks.entries()) {
+    const key = chunkKey(snapshotId, chunkNumber);
     const record = await db.get(key);
     if (record === undefined) throw corrupt(keyName(key), 'snapshot chunk named by the manifest is missing');
     const bytes = openRecord(key, record, keyName(key));
-    chunks.push({ ...manifestChunkFields(manifest), chunkNumber, bytes, chunkCrc32: crcOf(bytes) });
+    if (checksum >= 0 && recordChecksum(record) !== checksum) {
+      throw corrupt(keyName(key), `chunk is not the one snapshot ${manifest.snapshotId} names`);
+    }
+    if (offset + bytes.byteLength > data.byteLength || (manifest.chunkBytes > 0 && bytes.byteLength !== expectedChunkBytes(manifest, chunkNumber))) {
+      throw corrupt(keyName(MANIFEST_KEY), `snapshot ${manifest.snapshotId} does not reassemble: chunk ${chunkNumber} has ${bytes.byteLength} bytes`);
+    }
+    data.set(bytes, offset);
+    offset += bytes.byteLength;
   }
-  try {
-    const data = joinChunks(chunks);
-    return { meta: { index: manifest.index, term: manifest.term, confState: manifest.confState }, data };
-  } catch (error) {
-    const reason = error instanceof StorageError ? error.message : String(error);
-    throw corrupt(keyName(MANIFEST_KEY), `snapshot ${manifest.snapshotId} does not reassemble: ${reason}`);
+  if (offset !== data.byteLength) {
+    throw corrupt(keyName(MANIFEST_KEY), `snapshot ${manifest.snapshotId} does not reassemble: ${offset} of ${data.byteLength} bytes`);
   }
+  if (manifest.dataCrc32 !== undefined && crc32(data) !== manifest.dataCrc32) {
+    throw corrupt(keyName(MANIFEST_KEY), `snapshot ${manifest.snapshotId} does not reassemble: the image fails its checksum`);
+  }
+  return { meta: { index: manifest.index, term: manifest.term, confState: manifest.confState }, data };
 }
 
-function manifestChunkFields(manifest: SnapshotManifest): Pick<SnapshotChunk, 'chunkCount' | 'totalBytes' | 'dataCrc32'> {
-  return { chunkCount: manifest.chunkCount, totalBytes: manifest.dataBytes, dataCrc32: manifest.dataCrc32 };
+function expectedChunkBytes(manifest: SnapshotManifest, chunkNumber: number): number {
+  return Math.min(manifest.chunkBytes, manifest.dataBytes - chunkNumber * manifest.chunkBytes);
 }
 
-/** Each chunk record already passed its own checksum; the image checksum is what matters here. */
-function crcOf(bytes: Uint8Array): number {
-  return crc32(bytes);
-}
-
+/** Chunk records the manifest does not name are stray: images never committed, or replaced. */
 async function findStrayChunks(db: LevelDb, manifest: SnapshotManifest | undefined, stray: Uint8Array[]): Promise<number> {
   let highestId = manifest?.snapshotId ?? 0;
   for await (const key of db.keys(CHUNK_RANGE)) {
     const snapshotId = chunkKeySnapshotId(key);
-    if (snapshotId === undefined) throw corrupt(keyName(key), 'malformed snapshot chunk key');
+    const chunkNumber = chunkKeyNumber(key);
+    if (snapshotId === undefined || chunkNumber === undefined) throw corrupt(keyName(key), 'malformed snapshot chunk key');
     highestId = Math.max(highestId, snapshotId);
-    if (snapshotId !== manifest?.snapshotId) stray.push(key);
+    if (!holdsChunk(manifest, chunkNumber, snapshotId)) stray.push(key);
   }
   return highestId;
 }

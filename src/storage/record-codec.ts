@@ -22,6 +22,12 @@ export function sealRecord(key: Uint8Array, body: Uint8Array): Uint8Array {
   return record;
 }
 
+/** The checksum a record carries (its first four bytes), without checking it. */
+export function recordChecksum(record: Uint8Array): number {
+  assert(record.byteLength >= HEADER_BYTES, 'a record has a header');
+  return new DataView(record.buffer, record.byteOffset, record.byteLength).getUint32(0);
+}
+
 /** Returns the body, or throws STORAGE_CORRUPT naming the key. */
 export function openRecord(key: Uint8Array, record: Uint8Array, keyName: string): Uint8Array {
   if (record.byteLength < HEADER_BYTES) {

@@ -14,9 +14,7 @@ export type StorageErrorCode =
   /** Another process (or another handle in this one) holds the data directory. */
   | 'STORAGE_LOCKED'
   /** The data directory belongs to another cluster or another peer. */
-  | 'STORAGE_DATA_DIR_MISMATCH'
-  /** A snapshot could not be reassembled from its chunks. */
-  | 'STORAGE_SNAPSHOT_INVALID';
+  | 'STORAGE_DATA_DIR_MISMATCH';
 
 export class StorageError extends RaftplaneError<StorageErrorCode> {
   constructor(code: StorageErrorCode, message: string, details: Record<string, unknown> = {}) {

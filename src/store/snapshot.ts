@@ -98,12 +98,17 @@ export async function encodeSnapshotInSlices(
   let offset = prefix.byteLength;
   let sinceTurn = 0;
   for (const part of parts) {
-    buffer.set(part, offset);
-    offset += part.byteLength;
-    sinceTurn += part.byteLength;
-    if (sinceTurn >= bytesPerSlice) {
-      sinceTurn = 0;
-      await nextTurn();
+    // A part can be most of the image (the history the previous image held): cut it up too.
+    for (let from = 0; from < part.byteLength; ) {
+      const piece = part.subarray(from, from + bytesPerSlice - sinceTurn);
+      buffer.set(piece, offset);
+      offset += piece.byteLength;
+      from += piece.byteLength;
+      sinceTurn += piece.byteLength;
+      if (sinceTurn >= bytesPerSlice) {
+        sinceTurn = 0;
+        await nextTurn();
+      }
     }
   }
   const image = buffer.subarray(prefix.byteLength);

@@ -146,7 +146,7 @@ t.test('a staged image that is never committed is swept at open; covered entries
   await log.open();
   await log.save({ entries: entries(1, 50, 1), hardState: hardState(1, '', 50) });
   await log.save({ snapshot: snapshot(40, 1, new Uint8Array(250)) }); // 3 chunks; entries 1..40 covered
-  await log.stageSnapshot(snapshot(45, 1, new Uint8Array(1000))); // 10 chunks, never committed
+  await log.stageSnapshot(snapshot(45, 1, new Uint8Array(1000).fill(1))); // 10 new chunks, never committed
   await log.close();
   const count = async (range: { gte: Uint8Array; lt: Uint8Array }): Promise<number> => {
     const raw: RawDb = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' });

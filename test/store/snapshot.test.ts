@@ -148,6 +148,20 @@ t.test('encoded history is reused while the history continues, and not after a c
   t.same(Buffer.from(next.image.subarray(next.entriesStart, next.entriesStart + marked.byteLength)), Buffer.from(marked), 'the earlier entries were copied');
   t.equal(next.history, first.history, 'the same encoded history, extended');
   t.equal(next.history.count, encodedBefore + 1);
+  // The adopted part is most of the image: it is copied a slice per turn, not in one go.
+  let turns = 0;
+  let counting = true;
+  const tick = (): void => {
+    if (!counting) return;
+    turns += 1;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  const sliced = await encodeSnapshotInSlices(view(), next.history, undefined, 1000, 64);
+  counting = false;
+  t.ok(marked.byteLength > 4 * 64, 'the adopted part spans several slices');
+  t.same(Buffer.from(sliced.image), Buffer.from(next.image), 'the same bytes, 64 per turn');
+  t.ok(turns >= Math.floor(sliced.image.byteLength / 64) - 1, `${turns} turns for ${sliced.image.byteLength} bytes`);
   store.apply({ type: 'compact', request: { revision: 5 } });
   const compacted = await encodeSnapshotInSlices(view(), next.history);
   t.equal(Buffer.from(compacted.image).indexOf('X39'), -1, 'after a compaction everything is encoded afresh');
