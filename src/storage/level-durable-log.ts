@@ -141,6 +141,7 @@ export class LevelDurableLog extends DurableLogBase {
     const chunks: ChunkRef[] = [];
     let pending: BatchOp[] = [];
     let pendingBytes = 0;
+    let comparedBytes = 0;
     const flush = async (): Promise<void> => {
       await this.beforeWrite('snapshot-chunks');
       await writeBatch(db, pending);
@@ -155,6 +156,12 @@ export class LevelDurableLog extends DurableLogBase {
       const held = base?.manifest.chunks[chunkNumber];
       if (held !== undefined && previous !== undefined && previous.byteLength === bytes.byteLength && Buffer.compare(previous, bytes) === 0) {
         chunks.push(held);
+        // Between writes the loop gets a turn anyway; a long run of equal chunks gives it one too.
+        comparedBytes += bytes.byteLength;
+        if (comparedBytes >= this.snapshotBatchBytes * 8) {
+          comparedBytes = 0;
+          await nextTurn();
+        }
         continue;
       }
       const key = chunkKey(snapshotId, chunkNumber);
@@ -218,6 +225,10 @@ function writeBatch(db: LevelDb, operations: BatchOp[]): Promise<void> {
   }
   const native = db as unknown as { _batch?: (ops: BatchOp[], options: typeof SYNC) => Promise<void> };
   return typeof native._batch === 'function' ? native._batch(operations, SYNC) : db.batch(operations, SYNC);
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 function findLastSnapshot(ops: readonly LayoutOp[]): Snapshot | undefined {
