@@ -1,11 +1,14 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KvStore } from '../peer/kv-store.js';
+import type { DurableLogStats } from '../storage/index.js';
 import type { TransportStats } from '../transport/transport.js';
 
 export interface ApiMetricsOptions {
   readonly store: Pick<KvStore, 'status'>;
   /** The peer links' counters (WsTransport.stats()), read on each scrape. */
   readonly transportStats?: () => TransportStats;
+  /** The Raft log's counters (DurableLog.stats()), read on each scrape. */
+  readonly durableLogStats?: () => DurableLogStats;
   readonly registry?: Registry;
 }
 
@@ -49,6 +52,7 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   gauge(registry, 'raftplane_server_commit_index', 'The highest Raft index this peer knows is committed.', () => status().commitIndex);
   gauge(registry, 'raftplane_server_applied_index', 'The highest Raft index applied to this peer\'s store.', () => status().raftAppliedIndex);
   if (options.transportStats !== undefined) peerByteCounters(registry, options.transportStats);
+  if (options.durableLogStats !== undefined) diskCounters(registry, options.durableLogStats);
   const proposalDurationSeconds = new Histogram({
     name: 'raftplane_server_proposal_duration_seconds',
     help: 'Time from proposing a write to applying it on this peer.',
@@ -82,6 +86,28 @@ function gauge(registry: Registry, name: string, help: string, read: () => numbe
       this.set(read());
     },
   });
+}
+
+/** The Raft log counts its writes itself; each scrape copies its running totals. */
+function diskCounters(registry: Registry, stats: () => DurableLogStats): void {
+  const copy = (name: string, help: string, field: keyof DurableLogStats): void => {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(stats()[field]);
+      },
+    });
+  };
+  copy('raftplane_disk_synced_writes_total', 'Synced (fsynced) write batches of the Raft log, snapshot chunk batches included.', 'syncedWrites');
+  copy('raftplane_disk_snapshot_written_bytes_total', 'Bytes of snapshot chunk records written.', 'snapshotBytesWritten');
+  copy(
+    'raftplane_disk_snapshot_shared_bytes_total',
+    'Bytes of snapshot images not written again because an earlier snapshot\'s chunk records hold them.',
+    'snapshotBytesShared',
+  );
 }
 
 /** The transport counts bytes itself; each scrape copies its running totals. */

@@ -70,7 +70,12 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
   });
   // Gauges read the KV only when scraped, after it exists.
   let kvRef: ReplicatedKv | undefined;
-  const metrics = createApiMetrics({ store: { status: () => (kvRef as ReplicatedKv).status() }, transportStats: () => transport.stats() });
+  const raftLog = new LevelDurableLog({ location: dataDir.logDir });
+  const metrics = createApiMetrics({
+    store: { status: () => (kvRef as ReplicatedKv).status() },
+    transportStats: () => transport.stats(),
+    durableLogStats: () => raftLog.stats(),
+  });
   const store = new StoreStateMachine();
   const electionTicks = Math.max(3, Math.round(config.raft.electionTimeoutMs / config.raft.heartbeatMs));
   const peer = new RaftPeer(
@@ -78,7 +83,7 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
       id: spec.id,
       initialVoters: config.peers.map((p) => p.id),
       join: options.initialClusterState === 'existing',
-      durableLog: new TimedDurableLog(new LevelDurableLog({ location: dataDir.logDir }), (ms) => metrics.observeFsyncMs(ms)),
+      durableLog: new TimedDurableLog(raftLog, (ms) => metrics.observeFsyncMs(ms)),
       transport,
       stateMachine: new StoreMachine(store),
       logger,

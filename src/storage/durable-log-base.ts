@@ -31,6 +31,8 @@ export abstract class DurableLogBase implements DurableLog {
   private sideWork = new Set<Promise<unknown>>();
   protected syncedWrites = 0;
   protected bytesWritten = 0;
+  protected snapshotBytesWritten = 0;
+  protected snapshotBytesShared = 0;
 
   constructor(private readonly faults: StorageFaultHooks = {}) {}
 
@@ -99,7 +101,8 @@ export abstract class DurableLogBase implements DurableLog {
   }
 
   stats(): DurableLogStats {
-    return { syncedWrites: this.syncedWrites, bytesWritten: this.bytesWritten };
+    const { syncedWrites, bytesWritten, snapshotBytesWritten, snapshotBytesShared } = this;
+    return { syncedWrites, bytesWritten, snapshotBytesWritten, snapshotBytesShared };
   }
 
   /** The store stopped trusting its disk; every later write fails with this. */

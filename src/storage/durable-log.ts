@@ -33,6 +33,10 @@ export interface DurableLogStats {
   readonly syncedWrites: number;
   /** Bytes of records written, before the disk's own overhead. */
   readonly bytesWritten: number;
+  /** Bytes of snapshot chunk records written (part of bytesWritten). */
+  readonly snapshotBytesWritten: number;
+  /** Bytes of snapshot images not written because an earlier snapshot's chunk records hold them. */
+  readonly snapshotBytesShared: number;
 }
 
 /**

@@ -147,6 +147,7 @@ export class LevelDurableLog extends DurableLogBase {
       await writeBatch(db, pending);
       this.syncedWrites += 1;
       this.bytesWritten += pendingBytes;
+      this.snapshotBytesWritten += pendingBytes;
       pending = [];
       pendingBytes = 0;
     };
@@ -156,6 +157,7 @@ export class LevelDurableLog extends DurableLogBase {
       const held = base?.manifest.chunks[chunkNumber];
       if (held !== undefined && previous !== undefined && previous.byteLength === bytes.byteLength && Buffer.compare(previous, bytes) === 0) {
         chunks.push(held);
+        this.snapshotBytesShared += bytes.byteLength;
         // Between writes the loop gets a turn anyway; a long run of equal chunks gives it one too.
         comparedBytes += bytes.byteLength;
         if (comparedBytes >= this.snapshotBatchBytes * 8) {

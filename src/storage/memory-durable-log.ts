@@ -90,6 +90,7 @@ export class MemoryDurableLog extends DurableLogBase {
         // Copies, so that a caller mutating its buffers cannot reach "disk".
         this.disk.snapshot = { meta: op.snapshot.meta, data: op.snapshot.data.slice() };
         this.bytesWritten += op.snapshot.data.byteLength;
+        this.snapshotBytesWritten += op.snapshot.data.byteLength;
         return;
     }
   }

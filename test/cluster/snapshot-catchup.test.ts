@@ -29,6 +29,9 @@ t.test('a wiped peer rejoins with --initial-cluster-state existing and catches u
   t.equal(acked, 70, 'the next 30, with one peer down, too');
   const leaderLog = await readFile(join(cluster.setup.dir, `${leader.peer.id}.log`), 'utf8');
   t.match(leaderLog, /snapshot taken, log compacted/, 'the leader compacted its log, so only a snapshot can bring the victim back');
+  const metrics = await (await fetch(`${leader.peer.api}/metrics`)).text();
+  t.match(metrics, /raftplane_disk_snapshot_written_bytes_total [1-9]/, 'the snapshot bytes written are exported');
+  t.match(metrics, /raftplane_disk_synced_writes_total [1-9]/, 'and the synced writes');
 
   await cluster.startPeer(victim.id, 'existing');
   const leaderApplied = (await status(leader.peer.api))?.appliedIndex ?? Infinity;

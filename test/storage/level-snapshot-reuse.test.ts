@@ -55,6 +55,8 @@ t.test('a snapshot that continues the previous image writes only the chunks that
   await log.save({ snapshot: snapshot(9, 1, second) });
   const written = log.stats().bytesWritten - before;
   t.ok(written < 13 * (CHUNK + 10) + 1000 && written >= 12 * CHUNK, `wrote ${written} bytes: 12 chunks and the manifest, not 21 chunks`);
+  t.equal(log.stats().snapshotBytesShared, 9 * CHUNK, 'the nine borrowed chunks are counted as shared');
+  t.ok(log.stats().snapshotBytesWritten >= 22 * CHUNK && log.stats().snapshotBytesWritten < 22 * (CHUNK + 10), '10 + 12 chunk records written in all');
   await log.close();
   const names = await chunkNames(location);
   t.equal(names.length, 21, 'one record per chunk of the live image');
