@@ -58,8 +58,8 @@ async function readManifest(db: LevelDb): Promise<SnapshotManifest | undefined> 
 }
 
 async function readSnapshot(db: LevelDb, manifest: SnapshotManifest): Promise<Snapshot> {
-  const data = new Uint8Array(manifest.dataBytes);
-  let offset = 0;
+  const pieces: Uint8Array[] = [];
+  let total = 0;
   for (const [chunkNumber, [snapshotId, checksum]] of manifest.chunks.entries()) {
     const key = chunkKey(snapshotId, chunkNumber);
     const record = await db.get(key);
@@ -68,19 +68,26 @@ async function readSnapshot(db: LevelDb, manifest: SnapshotManifest): Promise<Sn
     if (checksum >= 0 && recordChecksum(record) !== checksum) {
       throw corrupt(keyName(key), `chunk is not the one snapshot ${manifest.snapshotId} names`);
     }
-    if (offset + bytes.byteLength > data.byteLength || (manifest.chunkBytes > 0 && bytes.byteLength !== expectedChunkBytes(manifest, chunkNumber))) {
-      throw corrupt(keyName(MANIFEST_KEY), `snapshot ${manifest.snapshotId} does not reassemble: chunk ${chunkNumber} has ${bytes.byteLength} bytes`);
+    if (manifest.chunkBytes > 0 && bytes.byteLength !== expectedChunkBytes(manifest, chunkNumber)) {
+      throw notReassembled(manifest, `chunk ${chunkNumber} has ${bytes.byteLength} bytes`);
     }
-    data.set(bytes, offset);
-    offset += bytes.byteLength;
+    pieces.push(bytes);
+    total += bytes.byteLength;
   }
-  if (offset !== data.byteLength) {
-    throw corrupt(keyName(MANIFEST_KEY), `snapshot ${manifest.snapshotId} does not reassemble: ${offset} of ${data.byteLength} bytes`);
+  // Sizes are checked before the image is allocated: a damaged size must not allocate it.
+  if (total !== manifest.dataBytes) throw notReassembled(manifest, `${total} of ${manifest.dataBytes} bytes`);
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const piece of pieces) {
+    data.set(piece, offset);
+    offset += piece.byteLength;
   }
-  if (manifest.dataCrc32 !== undefined && crc32(data) !== manifest.dataCrc32) {
-    throw corrupt(keyName(MANIFEST_KEY), `snapshot ${manifest.snapshotId} does not reassemble: the image fails its checksum`);
-  }
+  if (manifest.dataCrc32 !== undefined && crc32(data) !== manifest.dataCrc32) throw notReassembled(manifest, 'the image fails its checksum');
   return { meta: { index: manifest.index, term: manifest.term, confState: manifest.confState }, data };
+}
+
+function notReassembled(manifest: SnapshotManifest, reason: string): Error {
+  return corrupt(keyName(MANIFEST_KEY), `snapshot ${manifest.snapshotId} does not reassemble: ${reason}`);
 }
 
 function expectedChunkBytes(manifest: SnapshotManifest, chunkNumber: number): number {
