@@ -1,5 +1,5 @@
 import type { Snapshot } from '../raft/types.js';
-import type { DurableLog, DurableLogStats, DurableState, DurableUpdate } from '../storage/index.js';
+import type { DurableLog, DurableLogStats, DurableState, DurableUpdate, PartedImage } from '../storage/index.js';
 
 /** A DurableLog that reports how long each synced write took (the fsync latency metric). */
 export class TimedDurableLog implements DurableLog {
@@ -20,8 +20,8 @@ export class TimedDurableLog implements DurableLog {
     return this.timed(this.inner.saveAll(updates));
   }
 
-  stageSnapshot(snapshot: Snapshot): Promise<void> {
-    return this.inner.stageSnapshot(snapshot);
+  stageSnapshot(snapshot: Snapshot, image?: PartedImage): Promise<void> {
+    return this.inner.stageSnapshot(snapshot, image);
   }
 
   compact(throughIndex: number): Promise<void> {

@@ -3,7 +3,7 @@ import { assert } from '../util/assert.js';
 import type { Logger } from '../util/logger.js';
 import type { MemoryStorage } from '../raft/memory-storage.js';
 import type { ConfState, Snapshot } from '../raft/types.js';
-import type { DurableLog } from '../storage/index.js';
+import { PartedImage, type DurableLog } from '../storage/index.js';
 import { PeerError } from './errors.js';
 import type { MemberInfo } from './member-directory.js';
 import type { ReplicatedStateMachine } from './state-machine.js';
@@ -81,7 +81,7 @@ interface Stage {
   phase: 'encoding' | 'encoded' | 'writing' | 'written';
   /** Command bytes applied since the previous snapshot when this one was asked for. */
   readonly bytesBefore: number;
-  data?: Uint8Array;
+  image?: PartedImage;
   snapshot?: Snapshot;
   readonly startedMs: number;
   encodedMs: number;
@@ -90,10 +90,11 @@ interface Stage {
 /**
  * The peer's own snapshots, taken in steps so that the Ready loop never stalls for a
  * whole image: the state machine encodes the state as of the request over later
- * event-loop turns (snapshotInSlices), the image is written beside the loop
- * (DurableLog.stageSnapshot), and once it is on disk a small save commits it and the
- * in-memory log is compacted. The loop calls step() once per turn; nothing here runs
- * the Raft core.
+ * event-loop turns (snapshotParts, as parts that are never joined here), the image is
+ * written beside the loop from those parts (DurableLog.stageSnapshot), and once it is on
+ * disk a small save commits it and the in-memory log is compacted. The snapshot's data
+ * is joined only if read (to send it to a follower). The loop calls step() once per
+ * turn; nothing here runs the Raft core.
  *
  * When: after thresholdEntries applied entries AND once the command bytes applied since
  * the last snapshot are at least the size of its image, so writing snapshots costs at
@@ -145,29 +146,36 @@ export class SnapshotSteps {
     const { stateMachine } = this.options;
     const stage: Stage = { view, phase: 'encoding', bytesBefore: this.bytesSinceSnapshot, startedMs: this.options.nowMs(), encodedMs: 0 };
     this.stage = stage;
-    // Built in place after the wrapper's bytes when the state machine can: no second copy.
-    const encoding = stateMachine.snapshotInSlices?.(imageFrame(view.members)) ?? Promise.resolve(wrapImage(view.members, stateMachine.snapshot()));
-    this.whenDone(encoding, 'snapshot failed', (wrapped) => {
-      stage.data = wrapped;
+    // As parts when the state machine can (no copy of the image at all), else built in place
+    // after the wrapper's bytes (one copy), else wrapped.
+    const frame = imageFrame(view.members);
+    const encoding: Promise<PartedImage> =
+      stateMachine.snapshotParts?.(frame).then(({ parts }) => new PartedImage(parts)) ??
+      stateMachine.snapshotInSlices?.(frame).then(PartedImage.whole) ??
+      Promise.resolve(PartedImage.whole(wrapImage(view.members, stateMachine.snapshot())));
+    this.whenDone(encoding, 'snapshot failed', (image) => {
+      stage.image = image;
       stage.phase = 'encoded';
       stage.encodedMs = this.options.nowMs() - stage.startedMs;
     });
   }
 
   private write(stage: Stage, storage: MemoryStorage): void {
-    assert(stage.data !== undefined, 'an encoded snapshot stage has its data');
-    const snapshot = storage.createSnapshot(stage.view.applied, stage.view.confState, stage.data);
+    const { image } = stage;
+    assert(image !== undefined, 'an encoded snapshot stage has its image');
+    // snapshot.data is joined only if something reads it: sending it to a follower.
+    const snapshot = storage.createSnapshot(stage.view.applied, stage.view.confState, image.parts.length === 1 ? image.join() : () => image.join());
     stage.snapshot = snapshot;
     stage.phase = 'writing';
-    this.whenDone(this.options.durableLog.stageSnapshot(snapshot), 'snapshot write failed', () => {
+    this.whenDone(this.options.durableLog.stageSnapshot(snapshot, image), 'snapshot write failed', () => {
       stage.phase = 'written';
     });
   }
 
   private async commit(stage: Stage, storage: MemoryStorage): Promise<void> {
     this.stage = undefined;
-    const { snapshot } = stage;
-    assert(snapshot !== undefined, 'a written snapshot stage has its snapshot');
+    const { snapshot, image } = stage;
+    assert(snapshot !== undefined && image !== undefined, 'a written snapshot stage has its snapshot');
     try {
       await this.options.durableLog.save({ snapshot });
     } catch (error) {
@@ -175,12 +183,12 @@ export class SnapshotSteps {
     }
     const { index } = snapshot.meta;
     this.snapshotIndex = index;
-    this.snapshotBytes = snapshot.data.byteLength;
+    this.snapshotBytes = image.byteLength;
     this.bytesSinceSnapshot -= stage.bytesBefore;
     const keepFrom = index - this.options.compactionMarginEntries;
     if (keepFrom > storage.firstIndex()) storage.compact(keepFrom);
     this.options.logger.info(
-      { index, bytes: snapshot.data.byteLength, encodedMs: stage.encodedMs, totalMs: this.options.nowMs() - stage.startedMs },
+      { index, bytes: image.byteLength, encodedMs: stage.encodedMs, totalMs: this.options.nowMs() - stage.startedMs },
       'snapshot taken, log compacted',
     );
   }

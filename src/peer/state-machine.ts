@@ -13,6 +13,11 @@ export interface ReplicatedStateMachine {
    * frame(image length) followed by the image, in one buffer.
    */
   snapshotInSlices?(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array>;
+  /**
+   * Optional: the same bytes as snapshotInSlices(frame), as parts that are never joined, so
+   * that the image can be written and kept without one copy of it being made.
+   */
+  snapshotParts?(frame?: (imageBytes: number) => Uint8Array): Promise<{ parts: Uint8Array[]; byteLength: number }>;
   /** Optional: a bounded piece of the next snapshot's work, done between Readys while none is due. */
   encodeAhead?(): void;
   /** Replaces the state with an image; empty bytes mean the initial state. */

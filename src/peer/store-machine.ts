@@ -26,6 +26,10 @@ export class StoreMachine implements ReplicatedStateMachine {
     return this.store.snapshotInSlices(frame);
   }
 
+  snapshotParts(frame?: (imageBytes: number) => Uint8Array): Promise<{ parts: Uint8Array[]; byteLength: number }> {
+    return this.store.snapshotParts(frame);
+  }
+
   encodeAhead(): void {
     this.store.encodeAhead();
   }

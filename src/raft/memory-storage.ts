@@ -94,13 +94,29 @@ export class MemoryStorage {
     this.ents = [dummyEntry(snapshot.meta.index, snapshot.meta.term)];
   }
 
-  /** Records the application's snapshot at `index` (which must be applied, hence in the log). */
-  createSnapshot(index: number, confState: ConfState, data: Uint8Array): Snapshot {
+  /**
+   * Records the application's snapshot at `index` (which must be applied, hence in the log).
+   * `data` may be a function: the image is then made on first use of snapshot.data (say,
+   * to send it to a follower), once, and not at all if nothing reads it.
+   */
+  createSnapshot(index: number, confState: ConfState, data: Uint8Array | (() => Uint8Array)): Snapshot {
     if (index <= this.snap.meta.index) {
       throw new RaftError('RAFT_SNAPSHOT_OUT_OF_DATE', 'snapshot is older than the one held', { index });
     }
     assert(index <= this.lastIndex(), `snapshot index ${index} beyond last index ${this.lastIndex()}`);
-    this.snap = { meta: { index, term: this.term(index), confState }, data };
+    const meta = { index, term: this.term(index), confState };
+    if (typeof data === 'function') {
+      let made: Uint8Array | undefined;
+      this.snap = {
+        meta,
+        get data(): Uint8Array {
+          made ??= data();
+          return made;
+        },
+      };
+    } else {
+      this.snap = { meta, data };
+    }
     return this.snap;
   }
 

@@ -9,6 +9,7 @@ import type {
   StorageWriteOperation,
 } from './durable-log.js';
 import { LogLayout, type LayoutOp } from './log-layout.js';
+import type { PartedImage } from './parted-image.js';
 import { StorageError, ioError } from './storage-error.js';
 
 type Status = 'closed' | 'opening' | 'open' | 'failed';
@@ -69,12 +70,12 @@ export abstract class DurableLogBase implements DurableLog {
     return this.enqueue('save', () => this.writeImpl(ops));
   }
 
-  stageSnapshot(snapshot: Snapshot): Promise<void> {
+  stageSnapshot(snapshot: Snapshot, image?: PartedImage): Promise<void> {
     const refusal = this.refuseWrite();
     if (refusal !== undefined) return Promise.reject(refusal);
     return this.beside(async () => {
       try {
-        await this.stageImpl(snapshot);
+        await this.stageImpl(snapshot, image);
       } catch (error) {
         throw this.fail('snapshot-chunks', error);
       }
@@ -127,7 +128,7 @@ export abstract class DurableLogBase implements DurableLog {
   }
 
   /** Writes the image of a snapshot a later save will commit. Memory has nothing to do. */
-  protected stageImpl(_snapshot: Snapshot): Promise<void> {
+  protected stageImpl(_snapshot: Snapshot, _image?: PartedImage): Promise<void> {
     return Promise.resolve();
   }
 

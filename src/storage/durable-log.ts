@@ -1,4 +1,5 @@
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
+import type { PartedImage } from './parted-image.js';
 
 /** Everything a peer recovers from disk at startup. */
 export interface DurableState {
@@ -56,8 +57,12 @@ export interface DurableLog {
    * loop. Nothing recovered changes until save({ snapshot }) with this same object
    * lands; after a crash the staged image is swept at open. Saving a snapshot that
    * was not staged writes its image in the save itself.
+   *
+   * `image`, when given, is the snapshot's data as parts (the same bytes): the store
+   * writes and keeps those instead of reading snapshot.data, which a snapshot made
+   * lazily (MemoryStorage.createSnapshot with a function) would otherwise have to build.
    */
-  stageSnapshot(snapshot: Snapshot): Promise<void>;
+  stageSnapshot(snapshot: Snapshot, image?: PartedImage): Promise<void>;
   /** Drops entries <= throughIndex, which must not exceed the snapshot index. */
   compact(throughIndex: number): Promise<void>;
   close(): Promise<void>;

@@ -11,4 +11,5 @@ export { GroupCommitter, type GroupCommitStats, type GroupCommitterOptions } fro
 export { LevelDurableLog, type LevelDurableLogOptions } from './level-durable-log.js';
 export { MemoryDisk, MemoryDurableLog } from './memory-durable-log.js';
 export { openPeerDataDir, type PeerDataDir, type PeerDataDirOptions, type PeerIdentity } from './peer-data-dir.js';
+export { PartedImage } from './parted-image.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';

@@ -8,6 +8,7 @@ import { ENTRY_RANGE, FORMAT_KEY, HARD_STATE_KEY, MANIFEST_KEY, chunkKey, entryK
 import { recover, type LevelDb } from './level-recovery.js';
 import type { LayoutOp } from './log-layout.js';
 import { encodeJson } from './meta-codec.js';
+import { PartedImage } from './parted-image.js';
 import { corrupt, openRecord, recordChecksum, sealRecord } from './record-codec.js';
 import { borrowsOnlyFrom, chunksLeftBehind, encodeManifest, type ChunkRef, type SnapshotManifest } from './snapshot-manifest.js';
 import { StorageError } from './storage-error.js';
@@ -38,7 +39,9 @@ export class LevelDurableLog extends DurableLogBase {
   private db: LevelDb | undefined;
   private manifest: SnapshotManifest | undefined;
   /** The image `manifest` describes: a new image is compared with it chunk by chunk. */
-  private image: Uint8Array | undefined;
+  private image: PartedImage | undefined;
+  /** Images staged as parts: written (and kept to compare with) without building snapshot.data. */
+  private readonly partsOf = new WeakMap<Snapshot, PartedImage>();
   private nextSnapshotId = 1;
   /** Images written by stageSnapshot, waiting for the save that commits them. */
   private readonly staged = new WeakMap<Snapshot, SnapshotManifest>();
@@ -70,12 +73,14 @@ export class LevelDurableLog extends DurableLogBase {
       await db.batch(recovered.strayKeys.map((key): BatchOp => ({ type: 'del', key })), SYNC);
     }
     this.manifest = recovered.manifest;
-    this.image = recovered.state.snapshot?.data;
+    const recoveredData = recovered.state.snapshot?.data;
+    this.image = recoveredData === undefined ? undefined : PartedImage.whole(recoveredData);
     this.nextSnapshotId = recovered.highestSnapshotId + 1;
     return recovered.state;
   }
 
-  protected override async stageImpl(snapshot: Snapshot): Promise<void> {
+  protected override async stageImpl(snapshot: Snapshot, image?: PartedImage): Promise<void> {
+    if (image !== undefined) this.partsOf.set(snapshot, image);
     this.staged.set(snapshot, await this.writeChunks(this.requireDb(), snapshot));
   }
 
@@ -100,7 +105,7 @@ export class LevelDurableLog extends DurableLogBase {
     for (const op of ops) appendBatchOps(op, batch, coveredThrough);
     await writeBatch(db, batch);
     this.manifest = manifest;
-    if (lastSnapshot !== undefined) this.image = lastSnapshot.data;
+    if (lastSnapshot !== undefined) this.image = this.imageOf(lastSnapshot);
     this.syncedWrites += 1;
     this.bytesWritten += batch.reduce((sum, op) => sum + (op.type === 'put' ? op.value.byteLength : 0), 0);
     if (lastSnapshot !== undefined) this.sweepCovered(db, lastSnapshot.meta.index);
@@ -134,10 +139,10 @@ export class LevelDurableLog extends DurableLogBase {
   private async writeChunks(db: LevelDb, snapshot: Snapshot): Promise<SnapshotManifest> {
     const snapshotId = this.nextSnapshotId;
     this.nextSnapshotId += 1;
-    const { data } = snapshot;
+    const image = this.imageOf(snapshot);
     const size = this.snapshotChunkBytes;
-    const base = this.manifest?.chunkBytes === size ? { manifest: this.manifest, image: this.image } : undefined;
-    const chunkCount = Math.max(1, Math.ceil(data.byteLength / size));
+    const base = this.manifest?.chunkBytes === size && this.image !== undefined ? { manifest: this.manifest, image: this.image } : undefined;
+    const chunkCount = Math.max(1, Math.ceil(image.byteLength / size));
     const chunks: ChunkRef[] = [];
     let pending: BatchOp[] = [];
     let pendingBytes = 0;
@@ -152,14 +157,15 @@ export class LevelDurableLog extends DurableLogBase {
       pendingBytes = 0;
     };
     for (let chunkNumber = 0; chunkNumber < chunkCount; chunkNumber += 1) {
-      const bytes = data.subarray(chunkNumber * size, (chunkNumber + 1) * size);
-      const previous = base?.image?.subarray(chunkNumber * size, (chunkNumber + 1) * size);
+      const start = chunkNumber * size;
+      const end = Math.min(image.byteLength, start + size);
       const held = base?.manifest.chunks[chunkNumber];
-      if (held !== undefined && previous !== undefined && previous.byteLength === bytes.byteLength && Buffer.compare(previous, bytes) === 0) {
+      const previousEnd = Math.min(base?.image.byteLength ?? 0, start + size);
+      if (held !== undefined && base !== undefined && previousEnd === end && base.image.equalRange(image, start, end)) {
         chunks.push(held);
-        this.snapshotBytesShared += bytes.byteLength;
+        this.snapshotBytesShared += end - start;
         // Between writes the loop gets a turn anyway; a long run of equal chunks gives it one too.
-        comparedBytes += bytes.byteLength;
+        comparedBytes += end - start;
         if (comparedBytes >= this.snapshotBatchBytes * 8) {
           comparedBytes = 0;
           await nextTurn();
@@ -167,7 +173,7 @@ export class LevelDurableLog extends DurableLogBase {
         continue;
       }
       const key = chunkKey(snapshotId, chunkNumber);
-      const record = sealRecord(key, bytes);
+      const record = sealRecord(key, image.slice(start, end));
       chunks.push([snapshotId, recordChecksum(record)]);
       pending.push({ type: 'put', key, value: record });
       pendingBytes += record.byteLength;
@@ -175,7 +181,12 @@ export class LevelDurableLog extends DurableLogBase {
     }
     if (pending.length > 0) await flush();
     const { meta } = snapshot;
-    return { snapshotId, index: meta.index, term: meta.term, confState: meta.confState, dataBytes: data.byteLength, chunkBytes: size, chunks };
+    return { snapshotId, index: meta.index, term: meta.term, confState: meta.confState, dataBytes: image.byteLength, chunkBytes: size, chunks };
+  }
+
+  /** The snapshot's image as it was staged, in parts, or else its data. */
+  private imageOf(snapshot: Snapshot): PartedImage {
+    return this.partsOf.get(snapshot) ?? PartedImage.whole(snapshot.data);
   }
 
   private requireDb(): LevelDb {

@@ -89,13 +89,9 @@ export async function encodeSnapshotInSlices(
   entriesPerSlice = 1000,
   bytesPerSlice = 4 * 1024 * 1024,
 ): Promise<BuiltImage> {
-  const usable = history?.continues(view.order, view.compactRevision, view.count) === true ? history : new EncodedHistory(view.order, view.compactRevision);
-  while (!usable.extend(entriesPerSlice, view.count)) await nextTurn();
-  const { parts, total, entriesStart, entriesEnd } = imageLayout(view, usable);
-  const prefix = frame?.(total) ?? new Uint8Array(0);
-  const buffer = Buffer.allocUnsafe(prefix.byteLength + total);
-  buffer.set(prefix);
-  let offset = prefix.byteLength;
+  const { parts, byteLength, entriesStart, entriesEnd, history: usable, frameBytes } = await encodeSnapshotParts(view, history, frame, entriesPerSlice);
+  const buffer = Buffer.allocUnsafe(byteLength);
+  let offset = 0;
   let sinceTurn = 0;
   for (const part of parts) {
     // A part can be most of the image (the history the previous image held): cut it up too.
@@ -111,8 +107,46 @@ export async function encodeSnapshotInSlices(
       }
     }
   }
-  const image = buffer.subarray(prefix.byteLength);
-  return { buffer, image, entriesStart, entriesEnd, history: usable };
+  const image = buffer.subarray(frameBytes);
+  return { buffer, image, entriesStart: entriesStart - frameBytes, entriesEnd: entriesEnd - frameBytes, history: usable };
+}
+
+/** The parts of an image, in order, without joining them: see encodeSnapshotParts. */
+export interface ImageParts {
+  /** frame(image length), if a frame was given, then the image's parts. */
+  readonly parts: Uint8Array[];
+  readonly byteLength: number;
+  readonly frameBytes: number;
+  /** Where the encoded history entries lie, counted from the start of the frame. */
+  readonly entriesStart: number;
+  readonly entriesEnd: number;
+  readonly history: EncodedHistory;
+}
+
+/**
+ * The bytes encodeSnapshotInSlices would build, as a list of parts that are never joined
+ * here: the history's encoded parts themselves (immutable, kept between snapshots, so two
+ * consecutive images share them), with the head and the leases around them. Entries not
+ * yet encoded are encoded `entriesPerSlice` per turn first.
+ */
+export async function encodeSnapshotParts(
+  view: SnapshotView,
+  history?: EncodedHistory,
+  frame?: (imageBytes: number) => Uint8Array,
+  entriesPerSlice = 1000,
+): Promise<ImageParts> {
+  const usable = history?.continues(view.order, view.compactRevision, view.count) === true ? history : new EncodedHistory(view.order, view.compactRevision);
+  while (!usable.extend(entriesPerSlice, view.count)) await nextTurn();
+  const { parts, total, entriesStart, entriesEnd } = imageLayout(view, usable);
+  const prefix = frame?.(total) ?? new Uint8Array(0);
+  return {
+    parts: [prefix, ...parts],
+    byteLength: prefix.byteLength + total,
+    frameBytes: prefix.byteLength,
+    entriesStart: prefix.byteLength + entriesStart,
+    entriesEnd: prefix.byteLength + entriesEnd,
+    history: usable,
+  };
 }
 
 function nextTurn(): Promise<void> {

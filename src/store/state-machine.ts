@@ -13,7 +13,7 @@ import type {
   RangeResponse,
   WatchCreateRequest,
 } from './requests.js';
-import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices } from './snapshot.js';
+import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices, encodeSnapshotParts } from './snapshot.js';
 import { EncodedHistory } from './encoded-history.js';
 import { hashBytes, hashKv, type HashKvResult } from './state-hash.js';
 import { hasLease } from './lease-id.js';
@@ -107,6 +107,23 @@ export class StoreStateMachine {
       built.history.adopt(built.image.subarray(built.entriesStart, built.entriesEnd), view.count);
       this.encoded = built.history;
       return built.buffer;
+    } finally {
+      this.encoding = false;
+    }
+  }
+
+  /**
+   * The same bytes as snapshotInSlices, as a list of parts that are never joined: the
+   * history's encoded parts are kept for the next image (no copy of the image is made
+   * here at all). The caller joins them only if it needs the bytes in one buffer.
+   */
+  async snapshotParts(frame?: (imageBytes: number) => Uint8Array): Promise<{ parts: Uint8Array[]; byteLength: number }> {
+    const view = captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId);
+    this.encoding = true;
+    try {
+      const built = await encodeSnapshotParts(view, this.encoded, frame);
+      this.encoded = built.history;
+      return { parts: built.parts, byteLength: built.byteLength };
     } finally {
       this.encoding = false;
     }

@@ -194,3 +194,23 @@ t.test('encoding ahead between snapshots gives the same images', async (t) => {
   put(store, 'o9', 'x');
   await same('after a restore');
 });
+
+t.test('an image as parts has the bytes of a full encoding, and the next one shares its history parts', async (t) => {
+  const store = newStore();
+  populate(store);
+  const join = (parts: readonly Uint8Array[]): Buffer => Buffer.concat(parts.map((part) => Buffer.from(part)));
+  const first = await store.snapshotParts((length) => Uint8Array.of(0xaa, length % 251));
+  const full = store.snapshot();
+  t.same(join(first.parts), Buffer.concat([Buffer.of(0xaa, full.byteLength % 251), Buffer.from(full)]), 'frame, then the image');
+  t.equal(first.byteLength, full.byteLength + 2);
+  for (let i = 0; i < 50; i++) put(store, `n${i % 5}`, `later-${i}`);
+  store.encodeAhead(20, 1);
+  const second = await store.snapshotParts();
+  t.same(join(second.parts), Buffer.from(store.snapshot()), 'the next image: the same bytes as a full encoding');
+  const shared = first.parts.filter((part) => second.parts.includes(part));
+  t.ok(shared.length >= 1 && shared.reduce((sum, part) => sum + part.byteLength, 0) > 0, `${shared.length} history parts are the same objects in both images`);
+  store.apply({ type: 'compact', request: { revision: store.revision - 10 } });
+  const compacted = await store.snapshotParts();
+  t.same(join(compacted.parts), Buffer.from(store.snapshot()), 'after a compaction');
+  t.equal(compacted.parts.filter((part) => second.parts.includes(part) && part.byteLength > 8).length, 0, 'nothing large shared after a compaction');
+});
