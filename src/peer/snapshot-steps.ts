@@ -23,8 +23,8 @@ export function wrapImage(members: readonly MemberInfo[], image: Uint8Array): Ui
 }
 
 /**
- * What wrapImage puts before an image of a given length: a state machine that builds its
- * image in place after these bytes (snapshotInSlices(frame)) saves wrapImage's copy.
+ * What wrapImage puts before an image of a given length: a state machine that gives its
+ * image as parts after these bytes (snapshotParts(frame)) saves wrapImage's copy.
  */
 export function imageFrame(members: readonly MemberInfo[]): (imageBytes: number) => Uint8Array {
   const head = snapshotPackr.pack({ members, image: EMPTY_IMAGE });
@@ -146,12 +146,10 @@ export class SnapshotSteps {
     const { stateMachine } = this.options;
     const stage: Stage = { view, phase: 'encoding', bytesBefore: this.bytesSinceSnapshot, startedMs: this.options.nowMs(), encodedMs: 0 };
     this.stage = stage;
-    // As parts when the state machine can (no copy of the image at all), else built in place
-    // after the wrapper's bytes (one copy), else wrapped.
-    const frame = imageFrame(view.members);
+    // As parts after the wrapper's bytes when the state machine can (no copy of the image at
+    // all), else taken at once and wrapped.
     const encoding: Promise<PartedImage> =
-      stateMachine.snapshotParts?.(frame).then(({ parts }) => new PartedImage(parts)) ??
-      stateMachine.snapshotInSlices?.(frame).then(PartedImage.whole) ??
+      stateMachine.snapshotParts?.(imageFrame(view.members)).then(({ parts }) => new PartedImage(parts)) ??
       Promise.resolve(PartedImage.whole(wrapImage(view.members, stateMachine.snapshot())));
     this.whenDone(encoding, 'snapshot failed', (image) => {
       stage.image = image;

@@ -8,14 +8,10 @@ export interface ReplicatedStateMachine {
   /** A consistent image of the whole state, cheap enough to take at apply time. */
   snapshot(): Uint8Array;
   /**
-   * Optional: the same image as snapshot(), of the state at the moment of the call,
-   * encoded over later event-loop turns while apply() goes on. With `frame`, resolves with
-   * frame(image length) followed by the image, in one buffer.
-   */
-  snapshotInSlices?(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array>;
-  /**
-   * Optional: the same bytes as snapshotInSlices(frame), as parts that are never joined, so
-   * that the image can be written and kept without one copy of it being made.
+   * Optional: the same image as snapshot(), of the state at the moment of the call, encoded
+   * over later event-loop turns while apply() goes on, after frame(image length), as parts
+   * that are never joined, so that the image can be written and kept without one copy of it
+   * being made.
    */
   snapshotParts?(frame?: (imageBytes: number) => Uint8Array): Promise<{ parts: Uint8Array[]; byteLength: number }>;
   /** Optional: a bounded piece of the next snapshot's work, done between Readys while none is due. */

@@ -22,10 +22,6 @@ export class StoreMachine implements ReplicatedStateMachine {
     return this.store.snapshot();
   }
 
-  snapshotInSlices(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array> {
-    return this.store.snapshotInSlices(frame);
-  }
-
   snapshotParts(frame?: (imageBytes: number) => Uint8Array): Promise<{ parts: Uint8Array[]; byteLength: number }> {
     return this.store.snapshotParts(frame);
   }

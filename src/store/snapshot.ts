@@ -90,11 +90,18 @@ export async function encodeSnapshotInSlices(
   bytesPerSlice = 4 * 1024 * 1024,
 ): Promise<BuiltImage> {
   const { parts, byteLength, entriesStart, entriesEnd, history: usable, frameBytes } = await encodeSnapshotParts(view, history, frame, entriesPerSlice);
+  const buffer = await joinInSlices(parts, byteLength, bytesPerSlice);
+  const image = buffer.subarray(frameBytes);
+  return { buffer, image, entriesStart: entriesStart - frameBytes, entriesEnd: entriesEnd - frameBytes, history: usable };
+}
+
+/** The parts in one new buffer, copied `bytesPerSlice` per event-loop turn. */
+export async function joinInSlices(parts: readonly Uint8Array[], byteLength: number, bytesPerSlice = 4 * 1024 * 1024): Promise<Uint8Array> {
   const buffer = Buffer.allocUnsafe(byteLength);
   let offset = 0;
   let sinceTurn = 0;
   for (const part of parts) {
-    // A part can be most of the image (the history the previous image held): cut it up too.
+    // A part can be most of the image (the history an earlier image held): cut it up too.
     for (let from = 0; from < part.byteLength; ) {
       const piece = part.subarray(from, from + bytesPerSlice - sinceTurn);
       buffer.set(piece, offset);
@@ -107,8 +114,7 @@ export async function encodeSnapshotInSlices(
       }
     }
   }
-  const image = buffer.subarray(frameBytes);
-  return { buffer, image, entriesStart: entriesStart - frameBytes, entriesEnd: entriesEnd - frameBytes, history: usable };
+  return buffer;
 }
 
 /** The parts of an image, in order, without joining them: see encodeSnapshotParts. */

@@ -13,7 +13,7 @@ import type {
   RangeResponse,
   WatchCreateRequest,
 } from './requests.js';
-import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices, encodeSnapshotParts } from './snapshot.js';
+import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotParts, joinInSlices } from './snapshot.js';
 import { EncodedHistory } from './encoded-history.js';
 import { hashBytes, hashKv, type HashKvResult } from './state-hash.js';
 import { hasLease } from './lease-id.js';
@@ -93,29 +93,20 @@ export class StoreStateMachine {
 
   /**
    * The same image as snapshot(), of the state at the moment of the call, built over
-   * several event-loop turns: the store may go on applying meanwhile. Only the history
-   * entries not yet encoded (by encodeAhead or the previous image) are encoded now; the
-   * encoded history then refers to the new image's bytes, so it holds no copy of its own.
-   * With `frame`, resolves with frame(image length) followed by the image, in one buffer.
+   * several event-loop turns: the store may go on applying meanwhile. With `frame`,
+   * resolves with frame(image length) followed by the image, in one buffer. snapshotParts
+   * gives the same bytes without joining them.
    */
   async snapshotInSlices(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array> {
-    const view = captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId);
-    this.encoding = true;
-    try {
-      const built = await encodeSnapshotInSlices(view, this.encoded, frame);
-      // Kept even if restore() replaced the history meanwhile: continues() then refuses it.
-      built.history.adopt(built.image.subarray(built.entriesStart, built.entriesEnd), view.count);
-      this.encoded = built.history;
-      return built.buffer;
-    } finally {
-      this.encoding = false;
-    }
+    const { parts, byteLength } = await this.snapshotParts(frame);
+    return joinInSlices(parts, byteLength);
   }
 
   /**
-   * The same bytes as snapshotInSlices, as a list of parts that are never joined: the
-   * history's encoded parts are kept for the next image (no copy of the image is made
-   * here at all). The caller joins them only if it needs the bytes in one buffer.
+   * The image as of the call, as a list of parts that are never joined: only the history
+   * entries not yet encoded (by encodeAhead or an earlier image) are encoded now, and the
+   * history's encoded parts are kept for the next image (no copy of the image is made here
+   * at all). The caller joins them only if it needs the bytes in one buffer.
    */
   async snapshotParts(frame?: (imageBytes: number) => Uint8Array): Promise<{ parts: Uint8Array[]; byteLength: number }> {
     const view = captureSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId);
