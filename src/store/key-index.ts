@@ -9,7 +9,12 @@ import { compareRevisions, type Revision } from './types.js';
  *   put@2 put@4 del@6 put@8  ->  [[2, 4, 6(tombstone)], [8]]
  */
 export class KeyIndex {
-  private generations: Revision[][] = [[]];
+  /**
+   * Each generation flat, as [main, sub, main, sub, …]: numbers, not a {main, sub} object
+   * per change, since a key index holds one per write and every major GC traces them all.
+   * Reads make the Revision objects they return.
+   */
+  private generations: number[][] = [[]];
 
   isEmpty(): boolean {
     return this.generations.length === 1 && this.current().length === 0;
@@ -18,14 +23,13 @@ export class KeyIndex {
   /** The latest change if the key currently exists (not deleted). */
   latest(): Revision | undefined {
     const current = this.current();
-    return current[current.length - 1];
+    return current.length === 0 ? undefined : revisionAt(current, current.length / 2 - 1);
   }
 
   lastChange(): Revision | undefined {
     for (let index = this.generations.length - 1; index >= 0; index--) {
-      const generation = this.generations[index] as Revision[];
-      const last = generation[generation.length - 1];
-      if (last !== undefined) return last;
+      const generation = this.generations[index] as number[];
+      if (generation.length > 0) return revisionAt(generation, generation.length / 2 - 1);
     }
     return undefined;
   }
@@ -33,7 +37,7 @@ export class KeyIndex {
   put(revision: Revision): void {
     const last = this.lastChange();
     assert(last === undefined || compareRevisions(last, revision) < 0, 'key index revisions must grow');
-    this.current().push(revision);
+    this.current().push(revision.main, revision.sub);
   }
 
   tombstone(revision: Revision): void {
@@ -46,14 +50,16 @@ export class KeyIndex {
   get(atMain: number): Revision | undefined {
     const lastIndex = this.generations.length - 1;
     for (let index = lastIndex; index >= 0; index--) {
-      const generation = this.generations[index] as Revision[];
-      const first = generation[0];
-      if (first === undefined) continue;
+      const generation = this.generations[index] as number[];
+      if (generation.length === 0) continue;
       if (index !== lastIndex) {
-        const tombstone = generation[generation.length - 1] as Revision;
-        if (tombstone.main <= atMain) return undefined;
+        const tombstoneMain = generation[generation.length - 2] as number;
+        if (tombstoneMain <= atMain) return undefined;
       }
-      if (first.main <= atMain) return lastAtOrBefore(generation, atMain);
+      if ((generation[0] as number) <= atMain) {
+        const at = lastIndexAtOrBefore(generation, atMain);
+        return at < 0 ? undefined : revisionAt(generation, at);
+      }
     }
     return undefined;
   }
@@ -68,36 +74,43 @@ export class KeyIndex {
     const lastIndex = this.generations.length - 1;
     let firstKept = 0;
     while (firstKept < lastIndex) {
-      const generation = this.generations[firstKept] as Revision[];
-      const tombstone = generation[generation.length - 1] as Revision;
-      if (tombstone.main > atMain) break;
-      dropped.push(...generation);
+      const generation = this.generations[firstKept] as number[];
+      const tombstoneMain = generation[generation.length - 2] as number;
+      if (tombstoneMain > atMain) break;
+      pushRevisions(dropped, generation, generation.length / 2);
       firstKept++;
     }
     this.generations = this.generations.slice(firstKept);
-    const generation = this.generations[0] as Revision[];
+    const generation = this.generations[0] as number[];
     const keepFrom = lastIndexAtOrBefore(generation, atMain);
-    if (keepFrom > 0) dropped.push(...generation.splice(0, keepFrom));
+    if (keepFrom > 0) {
+      pushRevisions(dropped, generation, keepFrom);
+      generation.splice(0, keepFrom * 2);
+    }
     return dropped;
   }
 
-  private current(): Revision[] {
-    return this.generations[this.generations.length - 1] as Revision[];
+  private current(): number[] {
+    return this.generations[this.generations.length - 1] as number[];
   }
 }
 
-function lastIndexAtOrBefore(revisions: readonly Revision[], atMain: number): number {
+function revisionAt(generation: readonly number[], at: number): Revision {
+  return { main: generation[at * 2] as number, sub: generation[at * 2 + 1] as number };
+}
+
+function pushRevisions(into: Revision[], generation: readonly number[], count: number): void {
+  for (let at = 0; at < count; at++) into.push(revisionAt(generation, at));
+}
+
+/** The position (in revisions, not numbers) of the last revision at or before atMain, or -1. */
+function lastIndexAtOrBefore(generation: readonly number[], atMain: number): number {
   let low = 0;
-  let high = revisions.length;
+  let high = generation.length / 2;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if ((revisions[middle] as Revision).main <= atMain) low = middle + 1;
+    if ((generation[middle * 2] as number) <= atMain) low = middle + 1;
     else high = middle;
   }
   return low - 1;
-}
-
-function lastAtOrBefore(revisions: readonly Revision[], atMain: number): Revision | undefined {
-  const index = lastIndexAtOrBefore(revisions, atMain);
-  return index < 0 ? undefined : revisions[index];
 }

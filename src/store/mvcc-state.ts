@@ -3,6 +3,7 @@ import type { KeyString } from './bytes.js';
 import { History, type HistoryEntry } from './history.js';
 import { TreeIndex } from './tree-index.js';
 import type { KeyValue } from './types.js';
+import { ValueSlab } from './value-slab.js';
 import type { KeyedEvent } from './write-txn.js';
 
 /**
@@ -12,6 +13,8 @@ import type { KeyedEvent } from './write-txn.js';
 export class MvccState {
   readonly index = new TreeIndex();
   readonly history = new History();
+  /** Where new values are copied (see ValueSlab). */
+  readonly values = new ValueSlab();
   currentRevision = 1;
   compactRevision = 0;
 

@@ -36,7 +36,7 @@ export function executePut(
   const current = state.latestKv(key);
   const keeps = request.ignoreValue === true || request.ignoreLease === true;
   assert(!keeps || current !== undefined, 'ignore_value/ignore_lease put on a missing key passed its check');
-  const value = request.ignoreValue === true ? (current?.value ?? EMPTY_BYTES) : copyBytes(request.value ?? EMPTY_BYTES);
+  const value = request.ignoreValue === true ? (current?.value ?? EMPTY_BYTES) : state.values.copy(request.value ?? EMPTY_BYTES);
   const lease = request.ignoreLease === true ? (current?.lease ?? NO_LEASE) : (request.lease ?? NO_LEASE);
   const prevKv = txn.put(key, current?.key ?? copyBytes(request.key), value, lease);
   return request.prevKv === true && prevKv !== undefined ? { header, prevKv } : { header };

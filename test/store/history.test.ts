@@ -1,0 +1,80 @@
+import t from 'tap';
+import { History, type HistoryEntry } from '../../src/store/history.js';
+import { ValueSlab } from '../../src/store/value-slab.js';
+
+function entry(key: string, main: number, tombstone = false): HistoryEntry {
+  const bytes = Buffer.from(key);
+  const kv = { key: bytes, value: Buffer.from(`v${main}`), createRevision: tombstone ? 0 : main, modRevision: main, version: tombstone ? 0 : 1, lease: '0' };
+  return { key: bytes.toString('latin1'), kv, tombstone };
+}
+
+function revisions(history: History): string[] {
+  return [...history.entries()].map(({ revision }) => `${revision.main}.${revision.sub}`);
+}
+
+t.test('history keeps revision order across pages, single changes and multi-change records', async (t) => {
+  const history = new History();
+  // Two pages apart (4,096 mains each), one record with three changes, one restored with a hole.
+  const mains = [2, 3, 4095, 4096, 4097, 9000, 20_000];
+  for (const main of mains) history.append({ main, sub: 0 }, entry(`k${main}`, main));
+  history.append({ main: 20_000, sub: 1 }, entry('x', 20_000));
+  history.append({ main: 20_000, sub: 2 }, entry('y', 20_000, true));
+  history.append({ main: 20_001, sub: 1 }, entry('restored', 20_001));
+  t.same(revisions(history), ['2.0', '3.0', '4095.0', '4096.0', '4097.0', '9000.0', '20000.0', '20000.1', '20000.2', '20001.1']);
+  t.equal(history.get({ main: 4096, sub: 0 }).key, 'k4096');
+  t.equal(history.get({ main: 20_000, sub: 2 }).tombstone, true);
+  t.same(history.entriesAt(20_000).map((e) => e.key), ['k20000', 'x', 'y']);
+  t.same(history.entriesAt(20_001).map((e) => e.key), ['restored']);
+  t.same(history.entriesAt(5), [], 'no record');
+  t.throws(() => history.get({ main: 20_001, sub: 0 }), /no history entry at 20001.0/, 'a hole is not an entry');
+  t.throws(() => history.get({ main: 3, sub: 1 }), /no history entry at 3.1/);
+  t.throws(() => history.append({ main: 5, sub: 0 }, entry('late', 5)), /revision order/);
+  t.throws(() => history.append({ main: 3, sub: 0 }, entry('late', 3)), /sub-revisions must grow/);
+  t.throws(() => history.append({ main: 20_000, sub: 1 }, entry('again', 20_000)), /sub-revisions must grow/);
+  const ordered = history.ordered();
+  t.same(ordered.mains, [2, 3, 4095, 4096, 4097, 9000, 20_000, 20_000, 20_000, 20_001]);
+  t.same(ordered.subs, [0, 0, 0, 0, 0, 0, 0, 1, 2, 1]);
+});
+
+t.test('removing entries drops empty records and pages, counts bytes and rebuilds the order', async (t) => {
+  const history = new History();
+  for (const main of [2, 3, 5000]) history.append({ main, sub: 0 }, entry('k', main));
+  history.append({ main: 5000, sub: 1 }, entry('j', 5000));
+  const before = history.ordered();
+  const bytes = history.bytes;
+  history.remove({ main: 2, sub: 0 });
+  history.remove({ main: 5000, sub: 0 });
+  t.same(revisions(history), ['3.0', '5000.1']);
+  t.ok(history.bytes < bytes);
+  t.same(history.entriesAt(5000).map((e) => e.key), ['j'], 'the record keeps its other change');
+  history.remove({ main: 5000, sub: 1 });
+  history.remove({ main: 3, sub: 0 });
+  t.same(revisions(history), []);
+  t.equal(history.bytes, 0);
+  t.throws(() => history.remove({ main: 3, sub: 0 }), /removing a missing history entry/);
+  const after = history.ordered();
+  t.not(after, before, 'a removal breaks the unbroken history: ordered() is built anew');
+  t.same(after.mains, []);
+  history.append({ main: 5001, sub: 0 }, entry('k', 5001));
+  t.same(revisions(history), ['5001.0'], 'appends go on after the last page emptied');
+});
+
+t.test('the value slab copies small values into shared buffers and large ones alone', async (t) => {
+  const slab = new ValueSlab();
+  const source = Buffer.from('hello');
+  const a = slab.copy(source);
+  const b = slab.copy(Buffer.from('world!'));
+  source.fill(0);
+  t.equal(Buffer.from(a).toString(), 'hello', 'a copy, not a view of the caller’s bytes');
+  t.equal(Buffer.from(b).toString(), 'world!');
+  t.equal(a.buffer, b.buffer, 'small values share a slab');
+  t.equal(b.byteOffset, a.byteOffset + a.byteLength);
+  const large = slab.copy(new Uint8Array(4096).fill(7));
+  t.equal(large.byteOffset, 0);
+  t.equal(large.buffer.byteLength, 4096, 'a large value gets its own buffer');
+  t.equal(slab.copy(new Uint8Array(0)).byteLength, 0);
+  // Filling past a slab's end starts a new one; earlier copies stay intact.
+  const copies = Array.from({ length: 40 }, (_, i) => slab.copy(new Uint8Array(1000).fill(i)));
+  t.ok(new Set(copies.map((c) => c.buffer)).size > 1, 'more than one slab');
+  t.ok(copies.every((c, i) => c.byteLength === 1000 && c.every((byte) => byte === i)));
+});
