@@ -51,7 +51,7 @@ export function applyCompare(state: MvccState, compare: Compare, atMain: number)
   let matched = false;
   for (const { revision } of state.index.range(keyInterval(compare.key, compare.rangeEnd), atMain)) {
     matched = true;
-    if (!compareKv(compare, state.history.get(revision).kv)) return false;
+    if (!compareKv(compare, state.history.get(revision))) return false;
   }
   if (matched) return true;
   if (compare.target === 'VALUE') return false;

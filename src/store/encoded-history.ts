@@ -1,6 +1,6 @@
 import { Packr } from 'msgpackr';
 import { assert } from '../util/assert.js';
-import type { HistoryEntry } from './history.js';
+import { isTombstone, type HistoryEntry } from './history.js';
 
 /** History entries in revision order, as parallel append-only arrays (see History.ordered). */
 export interface OrderedHistory {
@@ -58,9 +58,8 @@ export class EncodedHistory {
       const { mains, subs, entries } = this.order;
       const slice: EntryTuple[] = [];
       for (let i = this.encoded; i < end; i++) {
-        const entry = entries[i]!;
-        const { kv } = entry;
-        slice.push([mains[i]!, subs[i]!, entry.tombstone, kv.key, kv.value, kv.createRevision, kv.version, kv.lease]);
+        const kv = entries[i]!;
+        slice.push([mains[i]!, subs[i]!, isTombstone(kv), kv.key, kv.value, kv.createRevision, kv.version, kv.lease]);
       }
       const packed = snapshotPackr.pack(slice);
       // The slice's own array header dropped; copied, since Packr may reuse its buffer.

@@ -1,13 +1,15 @@
 import { assert } from '../util/assert.js';
-import type { KeyString } from './bytes.js';
 import type { KeyValue, Revision } from './types.js';
 import type { OrderedHistory } from './encoded-history.js';
 
-/** One change: a key's full KeyValue at a revision, or its tombstone. */
-export interface HistoryEntry {
-  readonly key: KeyString;
-  readonly kv: KeyValue;
-  readonly tombstone: boolean;
+/**
+ * One change is the key's full KeyValue at a revision, or its tombstone: the KeyValue of a
+ * delete, version 0 (as etcd's). The KeyValue is the whole entry, with no wrapper object.
+ */
+export type HistoryEntry = KeyValue;
+
+export function isTombstone(kv: KeyValue): boolean {
+  return kv.version === 0;
 }
 
 /** Fixed bytes charged per entry on top of key and value, for the quota. */
@@ -68,7 +70,7 @@ export class History {
       this.order.subs.push(sub);
       this.order.entries.push(entry);
     }
-    this.bytesTotal += historyEntryBytes(entry.kv.key.byteLength, entry.kv.value.byteLength);
+    this.bytesTotal += historyEntryBytes(entry.key.byteLength, entry.value.byteLength);
   }
 
   get(revision: Revision): HistoryEntry {
@@ -84,7 +86,7 @@ export class History {
     const entry = entryAt(record, sub);
     assert(page !== undefined && record !== undefined && entry !== undefined, 'removing a missing history entry');
     this.order = undefined;
-    this.bytesTotal -= historyEntryBytes(entry.kv.key.byteLength, entry.kv.value.byteLength);
+    this.bytesTotal -= historyEntryBytes(entry.key.byteLength, entry.value.byteLength);
     if (Array.isArray(record)) {
       record[sub] = undefined;
       if (record.some((held) => held !== undefined)) return;

@@ -1,6 +1,6 @@
 import { assert } from '../util/assert.js';
-import type { KeyString } from './bytes.js';
-import { History, type HistoryEntry } from './history.js';
+import { toKeyString, type KeyString } from './bytes.js';
+import { History, isTombstone } from './history.js';
 import { TreeIndex } from './tree-index.js';
 import type { KeyValue } from './types.js';
 import { ValueSlab } from './value-slab.js';
@@ -22,14 +22,14 @@ export class MvccState {
   kvAt(key: KeyString, atMain: number): KeyValue | undefined {
     const revision = this.index.get(key, atMain);
     if (revision === undefined) return undefined;
-    const entry = this.history.get(revision);
-    assert(!entry.tombstone, 'key index resolved a read to a tombstone');
-    return entry.kv;
+    const kv = this.history.get(revision);
+    assert(!isTombstone(kv), 'key index resolved a read to a tombstone');
+    return kv;
   }
 
   latestKv(key: KeyString): KeyValue | undefined {
     const revision = this.index.latest(key);
-    return revision === undefined ? undefined : this.history.get(revision).kv;
+    return revision === undefined ? undefined : this.history.get(revision);
   }
 
   /**
@@ -39,13 +39,14 @@ export class MvccState {
    */
   eventsAt(main: number, withPrevKv: boolean): KeyedEvent[] {
     assert(main > this.compactRevision, 'events requested at a compacted revision');
-    return this.history.entriesAt(main).map((entry) => this.eventOf(entry, main, withPrevKv));
+    return this.history.entriesAt(main).map((kv) => this.eventOf(kv, main, withPrevKv));
   }
 
-  private eventOf(entry: HistoryEntry, main: number, withPrevKv: boolean): KeyedEvent {
-    const type = entry.tombstone ? 'DELETE' : 'PUT';
-    const prevKv = withPrevKv ? this.kvAt(entry.key, main - 1) : undefined;
-    const event = prevKv === undefined ? { type, kv: entry.kv } as const : { type, kv: entry.kv, prevKv } as const;
-    return { key: entry.key, event };
+  private eventOf(kv: KeyValue, main: number, withPrevKv: boolean): KeyedEvent {
+    const key = toKeyString(kv.key);
+    const type = isTombstone(kv) ? 'DELETE' : 'PUT';
+    const prevKv = withPrevKv ? this.kvAt(key, main - 1) : undefined;
+    const event = prevKv === undefined ? { type, kv } as const : { type, kv, prevKv } as const;
+    return { key, event };
   }
 }

@@ -63,7 +63,7 @@ export function executeRange(
   let kvs: KeyValue[] = [];
   for (const { revision } of state.index.range(keyInterval(request.key, request.rangeEnd), atMain)) {
     count++;
-    if (kvs.length < fetchMax) kvs.push(state.history.get(revision).kv);
+    if (kvs.length < fetchMax) kvs.push(state.history.get(revision));
   }
   if (filtered) kvs = kvs.filter((kv) => passesFilters(request, kv));
   if (order === 'ASCEND') kvs.sort((a, b) => compareByTarget(target, a, b));

@@ -234,8 +234,9 @@ function rebuildState(data: SnapshotData): MvccState {
   for (const raw of data.entries) {
     const [main, sub, tombstone, key, value, createRevision, version, lease] = checkEntry(raw);
     const keyString = toKeyString(key);
+    if (tombstone !== (version === 0)) throw invalid(`entry ${main}.${sub}: a tombstone has version 0, and only a tombstone`);
     const kv: KeyValue = { key, value, createRevision, modRevision: main, version, lease };
-    state.history.append({ main, sub }, { key: keyString, kv, tombstone });
+    state.history.append({ main, sub }, kv);
     if (tombstone) state.index.tombstone(keyString, { main, sub });
     else state.index.put(keyString, { main, sub });
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MvccState } from './mvcc-state.js';
+import { isTombstone } from './history.js';
 
 export interface HashKvResult {
   /** Hex SHA-256 over every entry at or below `revision` still held, plus the compact revision. */
@@ -26,10 +27,9 @@ function sized(bytes: Uint8Array): Buffer[] {
 export function hashKv(state: MvccState, revision: number): HashKvResult {
   const hash = createHash('sha256');
   hash.update(int(state.compactRevision));
-  for (const { revision: at, entry } of state.history.entries()) {
+  for (const { revision: at, entry: kv } of state.history.entries()) {
     if (at.main > revision) break;
-    const { kv } = entry;
-    for (const part of [int(at.main), int(at.sub), int(entry.tombstone ? 1 : 0), ...sized(kv.key), ...sized(kv.value)]) {
+    for (const part of [int(at.main), int(at.sub), int(isTombstone(kv) ? 1 : 0), ...sized(kv.key), ...sized(kv.value)]) {
       hash.update(part);
     }
     hash.update(int(kv.createRevision));

@@ -141,7 +141,7 @@ export class StoreStateMachine {
     const attachments: { lease: LeaseId; key: string }[] = [];
     const everyKey = { low: '', high: undefined, single: false } as const;
     for (const { key, revision } of decoded.state.index.range(everyKey, decoded.state.currentRevision)) {
-      const { lease } = decoded.state.history.get(revision).kv;
+      const { lease } = decoded.state.history.get(revision);
       if (!hasLease(lease)) continue;
       if (!leaseIds.has(lease)) {
         throw new StoreError('STORE_SNAPSHOT_INVALID', 'store snapshot is invalid: a key names a missing lease', { lease });

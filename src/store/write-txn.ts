@@ -56,7 +56,7 @@ export class WriteTxn {
       lease,
     };
     const revision = this.nextRevision(key);
-    this.state.history.append(revision, { key, kv, tombstone: false });
+    this.state.history.append(revision, kv);
     this.state.index.put(key, revision);
     if (prevKv !== undefined && hasLease(prevKv.lease)) this.leases.detach(prevKv.lease, key);
     if (hasLease(lease)) this.leases.attach(lease, key);
@@ -82,7 +82,7 @@ export class WriteTxn {
       lease: NO_LEASE,
     };
     const revision = this.nextRevision(key);
-    this.state.history.append(revision, { key, kv, tombstone: true });
+    this.state.history.append(revision, kv);
     this.state.index.tombstone(key, revision);
     if (hasLease(prevKv.lease)) this.leases.detach(prevKv.lease, key);
     this.events.push({ key, event: { type: 'DELETE', kv, prevKv } });

@@ -70,6 +70,14 @@ t.test('corrupt snapshots are refused with a coded error', async (t) => {
   const packr = new Packr({ useRecords: false });
   const bad = packr.pack({ format: 'raftplane-store/1', revision: 3, compactRevision: 0, entries: [[2, 0, true, b('k'), b(''), 0, 0, '0']], leases: [], leaseIdNext: '1' });
   t.throws(() => store.restore(bad), { code: 'STORE_SNAPSHOT_INVALID' }, 'a tombstone with nothing before it');
+  const image = (tombstone: boolean, version: number) =>
+    packr.pack({ format: 'raftplane-store/1', revision: 3, compactRevision: 0, entries: [[2, 0, false, b('k'), b('v'), 2, 1, '0'], [3, 0, tombstone, b('k'), b(''), 0, version, '0']], leases: [], leaseIdNext: '1' });
+  t.throws(() => store.restore(image(true, 2)), { code: 'STORE_SNAPSHOT_INVALID', message: /a tombstone has version 0/ }, 'a tombstone with a version');
+  t.throws(() => store.restore(image(false, 0)), { code: 'STORE_SNAPSHOT_INVALID' }, 'a live value with version 0');
+  store.restore(image(true, 0));
+  t.equal(store.revision, 3, 'the same image with a proper tombstone restores');
+  t.same(store.range({ key: b('k') }).kvs, []);
+  store.restore(newStore().snapshot());
   t.equal(store.revision, 1, 'a refused snapshot changes nothing');
 });
 
