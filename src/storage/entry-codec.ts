@@ -3,17 +3,38 @@ import type { Entry, EntryType } from '../raft/types.js';
 
 /** Entry body: u8 type ‖ u64be term ‖ u64be index ‖ data. Binary because it is the hot path. */
 const HEADER_BYTES = 17;
+export const ENTRY_HEADER_BYTES = HEADER_BYTES;
 const TYPE_CODES: Readonly<Record<EntryType, number>> = { normal: 0, 'conf-change': 1 };
 const TYPES_BY_CODE: readonly EntryType[] = ['normal', 'conf-change'];
 
 export function encodeEntry(entry: Entry): Uint8Array {
   const body = new Uint8Array(HEADER_BYTES + entry.data.byteLength);
-  const view = new DataView(body.buffer);
-  view.setUint8(0, TYPE_CODES[entry.type]);
-  writeU64(view, 1, entry.term);
-  writeU64(view, 9, entry.index);
-  body.set(entry.data, HEADER_BYTES);
+  writeEntry(body, entry);
   return body;
+}
+
+/** Writes the entry's body at the start of target, which has room for it (see encodeEntry). */
+export function writeEntry(target: Uint8Array, entry: Entry): void {
+  assert(target.byteLength >= HEADER_BYTES + entry.data.byteLength, 'no room for the entry');
+  target[0] = TYPE_CODES[entry.type];
+  putU64(target, 1, entry.term);
+  putU64(target, 9, entry.index);
+  target.set(entry.data, HEADER_BYTES);
+}
+
+/** writeU64 on bytes, without a DataView: the batch path writes thousands a second. */
+export function putU64(target: Uint8Array, offset: number, value: number): void {
+  assert(Number.isSafeInteger(value) && value >= 0, `not a u64 we can represent: ${value}`);
+  const high = Math.floor(value / 2 ** 32);
+  const low = value >>> 0;
+  target[offset] = high >>> 24;
+  target[offset + 1] = (high >>> 16) & 0xff;
+  target[offset + 2] = (high >>> 8) & 0xff;
+  target[offset + 3] = high & 0xff;
+  target[offset + 4] = low >>> 24;
+  target[offset + 5] = (low >>> 16) & 0xff;
+  target[offset + 6] = (low >>> 8) & 0xff;
+  target[offset + 7] = low & 0xff;
 }
 
 /** Returns undefined for a body that does not parse; the caller names the key in its error. */

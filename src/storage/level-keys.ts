@@ -1,5 +1,5 @@
 import { assert } from '../util/assert.js';
-import { readU64, writeU64 } from './entry-codec.js';
+import { putU64, readU64, writeU64 } from './entry-codec.js';
 
 /**
  * Key layout (binary keys, so that byte order is numeric order):
@@ -21,11 +21,18 @@ export const FORMAT_KEY = encoder.encode('m/format');
 export const HARD_STATE_KEY = encoder.encode('m/hard-state');
 export const MANIFEST_KEY = encoder.encode('m/snapshot');
 
+export const ENTRY_KEY_BYTES = ENTRY_PREFIX.byteLength + 8;
+
 export function entryKey(index: number): Uint8Array {
-  const key = new Uint8Array(ENTRY_PREFIX.byteLength + 8);
-  key.set(ENTRY_PREFIX);
-  writeU64(view(key), ENTRY_PREFIX.byteLength, index);
+  const key = new Uint8Array(ENTRY_KEY_BYTES);
+  writeEntryKey(key, index);
   return key;
+}
+
+/** Writes entry index's key at the start of target, which has ENTRY_KEY_BYTES of room. */
+export function writeEntryKey(target: Uint8Array, index: number): void {
+  target.set(ENTRY_PREFIX);
+  putU64(target, ENTRY_PREFIX.byteLength, index);
 }
 
 export function entryKeyIndex(key: Uint8Array): number | undefined {

@@ -12,14 +12,24 @@ import { StorageError } from './storage-error.js';
  */
 export const RECORD_VERSION = 1;
 const HEADER_BYTES = 5;
+export const RECORD_HEADER_BYTES = HEADER_BYTES;
 
 export function sealRecord(key: Uint8Array, body: Uint8Array): Uint8Array {
   const record = new Uint8Array(HEADER_BYTES + body.byteLength);
-  record[4] = RECORD_VERSION;
   record.set(body, HEADER_BYTES);
-  const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
-  view.setUint32(0, checksum(key, record.subarray(4)));
+  sealInPlace(key, record);
   return record;
+}
+
+/** Makes record a record of its own body (the bytes after RECORD_HEADER_BYTES) under key. */
+export function sealInPlace(key: Uint8Array, record: Uint8Array): void {
+  assert(record.byteLength >= HEADER_BYTES, 'a record has a header');
+  record[4] = RECORD_VERSION;
+  const sum = checksum(key, record.subarray(4));
+  record[0] = sum >>> 24;
+  record[1] = (sum >>> 16) & 0xff;
+  record[2] = (sum >>> 8) & 0xff;
+  record[3] = sum & 0xff;
 }
 
 /** The checksum a record carries (its first four bytes), without checking it. */
