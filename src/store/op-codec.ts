@@ -51,11 +51,15 @@ const listOf =
 
 function checkFields(value: unknown, where: string, required: Record<string, FieldCheck>, optional: Record<string, FieldCheck> = {}): void {
   if (!isObject(value)) throw invalid(`${where} is not an object`);
-  for (const [name, check] of Object.entries(required)) {
-    if (!check(value[name])) throw invalid(`${where}.${name} is missing or malformed`);
+  // for…in, not Object.entries: every applied entry passes here, and entries() makes an
+  // array per field. The shapes are plain objects (msgpack maps, no prototype fields).
+  for (const name in required) {
+    if (!(required[name] as FieldCheck)(value[name])) throw invalid(`${where}.${name} is missing or malformed`);
   }
-  for (const [name, item] of Object.entries(value)) {
-    const check = optional[name] ?? required[name];
+  for (const name in value) {
+    const item = value[name];
+    // Own fields only: a field named like an Object.prototype method is not a known one.
+    const check = Object.hasOwn(optional, name) ? optional[name] : Object.hasOwn(required, name) ? required[name] : undefined;
     if (check === undefined) throw invalid(`${where}.${name} is not a known field`);
     if (item !== undefined && !check(item)) throw invalid(`${where}.${name} is malformed`);
   }

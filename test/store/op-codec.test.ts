@@ -52,6 +52,8 @@ t.test('malformed ops are refused with a coded error', async (t) => {
     { type: 'nope' },
     { type: 'put', request: { key: 'not bytes' } },
     { type: 'put', request: { key: b('k'), surprise: 1 } },
+    { type: 'put', request: { key: b('k'), toString: 1 } },
+    { type: 'put', request: { key: b('k'), hasOwnProperty: b('x') } },
     { type: 'leaseGrant', request: { ttl: 5 } },
     { type: 'leaseRevoke', request: { id: 7 } },
     { type: 'txn', request: { success: [{ requestPut: { key: b('k') }, requestRange: { key: b('k') } }] } },
