@@ -188,6 +188,11 @@ export class RaftPeer {
     return { ...this.node.status(), appliedIndex: this.applied, snapshotIndex: this.snapshots.index };
   }
 
+  /** The current Raft term (cheap: every response header carries it). */
+  get term(): number {
+    return this.node.term;
+  }
+
   get appliedIndex(): number {
     return this.applied;
   }

@@ -212,7 +212,7 @@ export class ReplicatedKv implements KvStore {
   }
 
   private header(revision: number): ClusterHeader {
-    return { clusterId: this.clusterId, memberId: this.memberId, revision, raftTerm: this.options.peer.status().term };
+    return { clusterId: this.clusterId, memberId: this.memberId, revision, raftTerm: this.options.peer.term };
   }
 
   private withHeader<T extends object>(response: T): WithHeader<T> {

@@ -7,13 +7,32 @@ export type VoteResult = 'won' | 'lost' | 'pending';
  * while joint, agreement needs a majority of the new AND of the old voters).
  */
 
-/** The largest index acknowledged by a majority of `voters`. An empty set places no limit. */
+/** Scratch space for majorityCommitted, grown when a voter set is larger than any before. */
+let scratch = new Float64Array(8);
+
+/**
+ * The largest index acknowledged by a majority of `voters`. An empty set places no limit.
+ * The leader asks on every append and every acknowledgement, so it allocates nothing: the
+ * matches go into a reused array, insertion-sorted (voter sets are a handful), as etcd
+ * sorts them in a stack array.
+ */
 export function majorityCommitted(voters: ReadonlySet<NodeId>, matchOf: (id: NodeId) => number): number {
-  if (voters.size === 0) return Number.MAX_SAFE_INTEGER;
-  const matches: number[] = [];
-  for (const id of voters) matches.push(matchOf(id));
-  matches.sort((a, b) => b - a);
-  return matches[Math.floor(voters.size / 2)] as number;
+  const n = voters.size;
+  if (n === 0) return Number.MAX_SAFE_INTEGER;
+  if (scratch.length < n) scratch = new Float64Array(n * 2);
+  const matches = scratch;
+  let count = 0;
+  for (const id of voters) {
+    const match = matchOf(id);
+    let at = count;
+    while (at > 0 && (matches[at - 1] as number) < match) {
+      matches[at] = matches[at - 1] as number;
+      at--;
+    }
+    matches[at] = match;
+    count++;
+  }
+  return matches[Math.floor(n / 2)] as number; // descending: the index a majority has reached
 }
 
 export function majorityVote(voters: ReadonlySet<NodeId>, votes: ReadonlyMap<NodeId, boolean>): VoteResult {

@@ -178,6 +178,11 @@ export class RawNode {
     this.raft.maybeAutoLeaveJoint();
   }
 
+  /** The current term, without building a whole status (a response header needs only this). */
+  get term(): number {
+    return this.raft.term;
+  }
+
   status(): RaftStatus {
     const r = this.raft;
     const base = {
