@@ -74,36 +74,59 @@ function fail(path: string, expected: string): TransportError {
   return new TransportError('TRANSPORT_BAD_FRAME', `${path}: expected ${expected}`, { path });
 }
 
-export function readUint(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw fail(path, 'a non-negative integer');
+/**
+ * Readers take the path of what they read as a base and an optional field, and join them
+ * only to report a failure: a frame of a hundred entries would otherwise build hundreds
+ * of path strings that no one reads.
+ */
+function at(path: string, field: string | undefined): string {
+  return field === undefined ? path : `${path}.${field}`;
+}
+
+function isUint(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+export function readUint(value: unknown, path: string, field?: string): number {
+  if (!isUint(value)) throw fail(at(path, field), 'a non-negative integer');
   return value;
 }
 
-export function readString(value: unknown, path: string, bytesMax: number): string {
-  if (typeof value !== 'string' || Buffer.byteLength(value) > bytesMax) throw fail(path, `a string of at most ${bytesMax} bytes`);
+export function readString(value: unknown, path: string, bytesMax: number, field?: string): string {
+  if (typeof value !== 'string' || Buffer.byteLength(value) > bytesMax) throw fail(at(path, field), `a string of at most ${bytesMax} bytes`);
   return value;
 }
 
-export function readBytes(value: unknown, path: string, bytesMax: number): Uint8Array {
-  if (!(value instanceof Uint8Array) || value.byteLength > bytesMax) throw fail(path, `binary of at most ${bytesMax} bytes`);
+export function readBytes(value: unknown, path: string, bytesMax: number, field?: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.byteLength > bytesMax) throw fail(at(path, field), `binary of at most ${bytesMax} bytes`);
   return value;
 }
 
-export function readArray(value: unknown, path: string, lengthMax: number, lengthMin = 0): unknown[] {
+export function readArray(value: unknown, path: string, lengthMax: number, lengthMin = 0, field?: string): unknown[] {
   if (!Array.isArray(value) || value.length > lengthMax || value.length < lengthMin) {
-    throw fail(path, `an array of ${lengthMin}..${lengthMax} items`);
+    throw fail(at(path, field), `an array of ${lengthMin}..${lengthMax} items`);
   }
   return value;
 }
 
-function readCode<T>(value: unknown, path: string, codes: readonly T[]): T {
-  const code = readUint(value, path);
+function readCode<T>(value: unknown, path: string, codes: readonly T[], field?: string): T {
+  const code = readUint(value, path, field);
   const decoded = codes[code];
-  if (decoded === undefined) throw fail(path, `a code below ${codes.length}`);
+  if (decoded === undefined) throw fail(at(path, field), `a code below ${codes.length}`);
   return decoded;
 }
 
-function readEntry(value: unknown, path: string): Entry {
+/** Entry i of a message's entries; its path is built only if the entry is malformed. */
+function readEntry(value: unknown, messagePath: string, i: number): Entry {
+  if (Array.isArray(value) && value.length === 4) {
+    const [term, index, code, data] = value as unknown[];
+    const type = isUint(code) ? ENTRY_TYPE_CODES[code] : undefined;
+    if (isUint(term) && isUint(index) && type !== undefined && data instanceof Uint8Array) return { term, index, type, data };
+  }
+  return readEntryStrictly(value, `${messagePath}.entries[${i}]`); // throws, naming the field
+}
+
+function readEntryStrictly(value: unknown, path: string): Entry {
   const f = readArray(value, path, 4, 4);
   return {
     term: readUint(f[0], `${path}.term`),
@@ -142,20 +165,18 @@ function readSnapshot(value: unknown, path: string, limits: WireLimits): Snapsho
 /** Validates one decoded wire message and builds a fresh Message; throws TRANSPORT_BAD_FRAME. */
 export function messageFromWire(value: unknown, path: string, limits: WireLimits): Message {
   const f = readArray(value, path, MESSAGE_FIELDS, MESSAGE_FIELDS);
-  const entries = readArray(f[9], `${path}.entries`, limits.entriesPerMessageMax).map((e, i) =>
-    readEntry(e, `${path}.entries[${i}]`),
-  );
+  const entries = readArray(f[9], path, limits.entriesPerMessageMax, 0, 'entries').map((e, i) => readEntry(e, path, i));
   if (typeof f[7] !== 'boolean') throw fail(`${path}.reject`, 'a boolean');
   const message: Message = {
-    type: readCode(f[0], `${path}.type`, MESSAGE_TYPE_CODES),
-    from: readString(f[1], `${path}.from`, limits.nodeIdBytesMax),
-    to: readString(f[2], `${path}.to`, limits.nodeIdBytesMax),
-    term: readUint(f[3], `${path}.term`),
-    logTerm: readUint(f[4], `${path}.logTerm`),
-    index: readUint(f[5], `${path}.index`),
-    commit: readUint(f[6], `${path}.commit`),
+    type: readCode(f[0], path, MESSAGE_TYPE_CODES, 'type'),
+    from: readString(f[1], path, limits.nodeIdBytesMax, 'from'),
+    to: readString(f[2], path, limits.nodeIdBytesMax, 'to'),
+    term: readUint(f[3], path, 'term'),
+    logTerm: readUint(f[4], path, 'logTerm'),
+    index: readUint(f[5], path, 'index'),
+    commit: readUint(f[6], path, 'commit'),
     reject: f[7],
-    rejectHint: readUint(f[8], `${path}.rejectHint`),
+    rejectHint: readUint(f[8], path, 'rejectHint'),
     entries,
     ...(f[10] === null ? {} : { snapshot: readSnapshot(f[10], `${path}.snapshot`, limits) }),
     ...(f[11] === null ? {} : { context: readBytes(f[11], `${path}.context`, limits.contextBytesMax) }),

@@ -66,6 +66,21 @@ t.test('garbage, truncation and wrong shapes are coded errors, never crashes', a
   expectCode(t, packr.pack([4, [mutate(7, 1)]]), 'TRANSPORT_BAD_FRAME', 'reject not boolean');
   expectCode(t, packr.pack([4, [mutate(1, 'x'.repeat(65))]]), 'TRANSPORT_BAD_FRAME', 'id too long');
   expectCode(t, packr.pack([4, [mutate(9, [[1, 2, 0, 'not bytes']])]]), 'TRANSPORT_BAD_FRAME', 'entry data as string');
+  // Each malformed entry field is named, down to the entry (paths are built only on failure).
+  const fine = [1, 2, 0, new Uint8Array(1)];
+  const badEntries: Array<[unknown, string]> = [
+    [[1, 2, 0], 'entries[1]: expected an array of 4..4'],
+    [[-1, 2, 0, new Uint8Array(1)], 'entries[1].term: expected a non-negative integer'],
+    [[1, 2.5, 0, new Uint8Array(1)], 'entries[1].index: expected a non-negative integer'],
+    [[1, 2, 7, new Uint8Array(1)], 'entries[1].type: expected a code below 2'],
+    [[1, 2, 0, 'x'], 'entries[1].data: expected binary'],
+    ['entry', 'entries[1]: expected an array'],
+  ];
+  for (const [bad, message] of badEntries) {
+    t.throws(() => decodeFrame(packr.pack([4, [mutate(9, [fine, bad])]]), limits), { code: 'TRANSPORT_BAD_FRAME', message: new RegExp(`^batch\\.messages\\[0\\]\\.${message.replace(/[[\]]/g, '\\$&')}`) }, message);
+  }
+  t.throws(() => decodeFrame(packr.pack([4, [mutate(5, 'x')]]), limits), { message: /^batch\.messages\[0\]\.index: expected a non-negative integer/ });
+  t.throws(() => decodeFrame(packr.pack([4, [mutate(9, 'x')]]), limits), { message: /^batch\.messages\[0\]\.entries: expected an array/ });
   expectCode(t, packr.pack([4, [mutate(11, new Uint8Array(70_000))]]), 'TRANSPORT_BAD_FRAME', 'context too large');
   expectCode(t, packr.pack([4, [wire.slice(0, 11)]]), 'TRANSPORT_BAD_FRAME', 'missing field');
   expectCode(t, packr.pack([2, 1, 'c', 'p1', 'p2', new Uint8Array(31), new Uint8Array(32)]), 'TRANSPORT_BAD_FRAME', 'short nonce');
