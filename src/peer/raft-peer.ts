@@ -1,5 +1,6 @@
 import { assert } from '../util/assert.js';
 import { isRaftplaneError } from '../util/errors.js';
+import { nextTurn } from '../util/next-turn.js';
 import { SeededRng, randomSeed } from '../util/rng.js';
 import { RawNode, type RaftStatus } from '../raft/raw-node.js';
 import { MemoryStorage } from '../raft/memory-storage.js';
@@ -234,7 +235,7 @@ export class RaftPeer {
       if (!this.workPending) await new Promise<void>((resolve) => (this.wake = resolve));
       // Let the rest of this event-loop turn's I/O (other acks, client requests) arrive
       // first, so one loop turn, one synced write and one frame per peer serve them all.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       this.wake = undefined;
       this.workPending = false;
       if (this.state !== 'running') break;

@@ -1,5 +1,6 @@
 import { Level } from 'level';
 import { assert } from '../util/assert.js';
+import { nextTurn } from '../util/next-turn.js';
 import type { Entry, Snapshot } from '../raft/types.js';
 import { DurableLogBase } from './durable-log-base.js';
 import type { DurableState, StorageFaultHooks } from './durable-log.js';
@@ -239,10 +240,6 @@ function writeBatch(db: LevelDb, operations: BatchOp[]): Promise<void> {
   }
   const native = db as unknown as { _batch?: (ops: BatchOp[], options: typeof SYNC) => Promise<void> };
   return typeof native._batch === 'function' ? native._batch(operations, SYNC) : db.batch(operations, SYNC);
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 function findLastSnapshot(ops: readonly LayoutOp[]): Snapshot | undefined {

@@ -1,5 +1,5 @@
 import { assert } from '../util/assert.js';
-import { putU64, readU64, writeU64 } from './entry-codec.js';
+import { readU64, writeU64 } from './entry-codec.js';
 
 /**
  * Key layout (binary keys, so that byte order is numeric order):
@@ -32,7 +32,7 @@ export function entryKey(index: number): Uint8Array {
 /** Writes entry index's key at the start of target, which has ENTRY_KEY_BYTES of room. */
 export function writeEntryKey(target: Uint8Array, index: number): void {
   target.set(ENTRY_PREFIX);
-  putU64(target, ENTRY_PREFIX.byteLength, index);
+  writeU64(target, ENTRY_PREFIX.byteLength, index);
 }
 
 export function entryKeyIndex(key: Uint8Array): number | undefined {
@@ -44,7 +44,7 @@ export function chunkKey(snapshotId: number, chunkNumber: number): Uint8Array {
   assert(Number.isInteger(chunkNumber) && chunkNumber >= 0 && chunkNumber < 2 ** 32);
   const key = new Uint8Array(CHUNK_PREFIX.byteLength + 12);
   key.set(CHUNK_PREFIX);
-  writeU64(view(key), CHUNK_PREFIX.byteLength, snapshotId);
+  writeU64(key, CHUNK_PREFIX.byteLength, snapshotId);
   view(key).setUint32(CHUNK_PREFIX.byteLength + 8, chunkNumber);
   return key;
 }

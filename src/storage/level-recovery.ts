@@ -17,6 +17,7 @@ import {
   keyName,
 } from './level-keys.js';
 import { decodeHardState } from './meta-codec.js';
+import { PartedImage } from './parted-image.js';
 import { corrupt, openRecord, recordChecksum } from './record-codec.js';
 import { decodeManifest, holdsChunk, type SnapshotManifest } from './snapshot-manifest.js';
 
@@ -76,12 +77,7 @@ async function readSnapshot(db: LevelDb, manifest: SnapshotManifest): Promise<Sn
   }
   // Sizes are checked before the image is allocated: a damaged size must not allocate it.
   if (total !== manifest.dataBytes) throw notReassembled(manifest, `${total} of ${manifest.dataBytes} bytes`);
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const piece of pieces) {
-    data.set(piece, offset);
-    offset += piece.byteLength;
-  }
+  const data = new PartedImage(pieces).join();
   if (manifest.dataCrc32 !== undefined && crc32(data) !== manifest.dataCrc32) throw notReassembled(manifest, 'the image fails its checksum');
   return { meta: { index: manifest.index, term: manifest.term, confState: manifest.confState }, data };
 }

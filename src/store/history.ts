@@ -58,12 +58,18 @@ export class History {
       assert(main > this.lastMain, 'history records must be appended in revision order');
       this.lastMain = main;
       // Restored records may have holes at compacted sub-revisions.
-      if (sub === 0) page.set(main, entry);
-      else page.set(main, withEntry([], sub, entry));
+      if (sub === 0) {
+        page.set(main, entry);
+      } else {
+        const entries: (HistoryEntry | undefined)[] = [];
+        entries[sub] = entry;
+        page.set(main, entries);
+      }
     } else {
-      const entries = Array.isArray(record) ? record : [record];
+      const entries = changesOf(record);
       assert(sub >= entries.length, 'sub-revisions must grow within a record');
-      page.set(main, withEntry(entries, sub, entry));
+      entries[sub] = entry;
+      page.set(main, entries);
     }
     if (this.order !== undefined) {
       this.order.mains.push(main);
@@ -99,8 +105,7 @@ export class History {
   entriesAt(main: number): readonly HistoryEntry[] {
     const record = this.pageOf(main, false)?.get(main);
     if (record === undefined) return [];
-    if (!Array.isArray(record)) return [record];
-    return record.filter((entry): entry is HistoryEntry => entry !== undefined);
+    return changesOf(record).filter((entry): entry is HistoryEntry => entry !== undefined);
   }
 
   /**
@@ -118,40 +123,30 @@ export class History {
   }
 
   /** Every remaining entry in revision order, into parallel arrays: no object per entry. */
-  collect(mains: number[], subs: number[], entries: HistoryEntry[]): void {
-    for (const [main, record] of this.records()) {
-      if (!Array.isArray(record)) {
-        mains.push(main);
-        subs.push(0);
-        entries.push(record);
-        continue;
-      }
-      for (let sub = 0; sub < record.length; sub++) {
-        const entry = record[sub];
-        if (entry === undefined) continue;
-        mains.push(main);
-        subs.push(sub);
-        entries.push(entry);
+  private collect(mains: number[], subs: number[], entries: HistoryEntry[]): void {
+    for (const page of this.pages.values()) {
+      for (const [main, record] of page) {
+        if (!Array.isArray(record)) {
+          mains.push(main);
+          subs.push(0);
+          entries.push(record);
+          continue;
+        }
+        for (let sub = 0; sub < record.length; sub++) {
+          const entry = record[sub];
+          if (entry === undefined) continue;
+          mains.push(main);
+          subs.push(sub);
+          entries.push(entry);
+        }
       }
     }
   }
 
   /** Every remaining entry in revision order. */
   *entries(): Generator<{ readonly revision: Revision; readonly entry: HistoryEntry }> {
-    for (const [main, record] of this.records()) {
-      if (!Array.isArray(record)) {
-        yield { revision: { main, sub: 0 }, entry: record };
-        continue;
-      }
-      for (let sub = 0; sub < record.length; sub++) {
-        const entry = record[sub];
-        if (entry !== undefined) yield { revision: { main, sub }, entry };
-      }
-    }
-  }
-
-  private *records(): Generator<[number, HistoryRecord]> {
-    for (const page of this.pages.values()) yield* page;
+    const { mains, subs, entries } = this.ordered();
+    for (let i = 0; i < entries.length; i++) yield { revision: { main: mains[i]!, sub: subs[i]! }, entry: entries[i]! };
   }
 
   private pageOf(main: number, create: true): Map<number, HistoryRecord>;
@@ -171,13 +166,14 @@ function pageNumber(main: number): number {
   return Math.floor(main / PAGE_MAINS);
 }
 
+/** A record's changes by sub-revision (holes where compacted): a single change as [it]. */
+function changesOf(record: HistoryRecord): (HistoryEntry | undefined)[] {
+  return Array.isArray(record) ? record : [record];
+}
+
+/** On every read, so without changesOf's array. */
 function entryAt(record: HistoryRecord | undefined, sub: number): HistoryEntry | undefined {
   if (record === undefined) return undefined;
   if (Array.isArray(record)) return record[sub];
   return sub === 0 ? record : undefined;
-}
-
-function withEntry(entries: (HistoryEntry | undefined)[], sub: number, entry: HistoryEntry): (HistoryEntry | undefined)[] {
-  entries[sub] = entry;
-  return entries;
 }

@@ -1,3 +1,4 @@
+import { nextTurn } from '../util/next-turn.js';
 import { toKeyString } from './bytes.js';
 import { StoreError } from './errors.js';
 import { isLeaseId } from './lease-id.js';
@@ -63,38 +64,6 @@ export function encodeSnapshot(state: MvccState, leases: readonly LeaseRecord[],
   return Buffer.concat(parts, total);
 }
 
-/** An image built by encodeSnapshotInSlices, and where its encoded history entries lie. */
-export interface BuiltImage {
-  /** frame(image length) followed by the image (just the image without a frame). */
-  readonly buffer: Uint8Array;
-  readonly image: Uint8Array;
-  readonly entriesStart: number;
-  readonly entriesEnd: number;
-  /** The encoded history the image was built from, extended to the view. */
-  readonly history: EncodedHistory;
-}
-
-/**
- * The same bytes as encodeSnapshot, built over several event-loop turns so that a large
- * store does not stall the caller for the whole image: up to `entriesPerSlice` entries
- * encoded per turn (1,000 entries of 256-byte values: 1-2 ms), then the image assembled
- * `bytesPerSlice` at a time. `history` holds what is already encoded: if it continues the
- * view's history, only the entries past it are encoded (and it is extended); otherwise a
- * fresh one is. With `frame`, the image is built after frame(image length), in one buffer.
- */
-export async function encodeSnapshotInSlices(
-  view: SnapshotView,
-  history?: EncodedHistory,
-  frame?: (imageBytes: number) => Uint8Array,
-  entriesPerSlice = 1000,
-  bytesPerSlice = 4 * 1024 * 1024,
-): Promise<BuiltImage> {
-  const { parts, byteLength, entriesStart, entriesEnd, history: usable, frameBytes } = await encodeSnapshotParts(view, history, frame, entriesPerSlice);
-  const buffer = await joinInSlices(parts, byteLength, bytesPerSlice);
-  const image = buffer.subarray(frameBytes);
-  return { buffer, image, entriesStart: entriesStart - frameBytes, entriesEnd: entriesEnd - frameBytes, history: usable };
-}
-
 /** The parts in one new buffer, copied `bytesPerSlice` per event-loop turn. */
 export async function joinInSlices(parts: readonly Uint8Array[], byteLength: number, bytesPerSlice = 4 * 1024 * 1024): Promise<Uint8Array> {
   const buffer = Buffer.allocUnsafe(byteLength);
@@ -130,8 +99,8 @@ export interface ImageParts {
 }
 
 /**
- * The bytes encodeSnapshotInSlices would build, as a list of parts that are never joined
- * here: the history's encoded parts themselves (immutable, kept between snapshots, so two
+ * The bytes encodeSnapshot gives, as a list of parts that are never joined here (see
+ * joinInSlices): the history's encoded parts themselves (immutable, kept between snapshots, so two
  * consecutive images share them), with the head and the leases around them. Entries not
  * yet encoded are encoded `entriesPerSlice` per turn first.
  */
@@ -155,9 +124,6 @@ export async function encodeSnapshotParts(
   };
 }
 
-function nextTurn(): Promise<void> {
-  return new Promise<void>((resolve) => setImmediate(resolve));
-}
 
 /**
  * The SnapshotData map written by hand around the encoded entries; each other part is

@@ -139,7 +139,8 @@ t.test('each image taken in slices continues the previous one and still has the 
 });
 
 t.test('encoded history is reused while the history continues, and not after a compaction', async (t) => {
-  const { captureSnapshot, encodeSnapshotInSlices } = await import('../../src/store/snapshot.js');
+  const { captureSnapshot } = await import('../../src/store/snapshot.js');
+  const { encodeSnapshotInSlices } = await import('./fixtures/sliced-snapshot.js');
   const store = newStore();
   for (let i = 0; i < 40; i++) put(store, `k${i % 4}`, `v${i}`);
   const view = () => captureSnapshot(store.kv.state, [], '1');
