@@ -390,11 +390,9 @@ export class RaftPeer {
    */
   private async persist(rd: Ready): Promise<void> {
     if (rd.entries.length === 0 && rd.snapshot === undefined && !rd.mustSync) return;
-    const update: DurableUpdate = {
-      ...(rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}),
-      ...(rd.entries.length > 0 ? { entries: rd.entries } : {}),
-      hardState: rd.hardState ?? this.storage.initialState().hardState,
-    };
+    const update: { -readonly [K in keyof DurableUpdate]: DurableUpdate[K] } = { hardState: rd.hardState ?? this.storage.initialState().hardState };
+    if (rd.snapshot !== undefined) update.snapshot = rd.snapshot;
+    if (rd.entries.length > 0) update.entries = rd.entries;
     const startedMs = this.nowMs();
     try {
       await this.opts.durableLog.save(update);

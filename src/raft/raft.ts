@@ -15,7 +15,7 @@ import { stepLeader } from './step-leader.js';
 import { configFromConfState, isJoint, ProgressTracker, type MembershipConfig } from './tracker.js';
 import {
   NONE,
-  makeMessage,
+  messageFrom,
   type Entry,
   type HardState,
   type Message,
@@ -118,7 +118,7 @@ export class Raft {
     } else {
       term = this.term;
     }
-    this.msgs.push(makeMessage({ ...fields, from: fields.from ?? this.id, term }));
+    this.msgs.push(messageFrom(fields, fields.from ?? this.id, term));
   }
 
   // ── role transitions (§5.2) ────────────────────────────────────────────────

@@ -127,8 +127,10 @@ export class RawNode {
 
   hasReady(): boolean {
     const r = this.raft;
-    if (!sameSoftState(r.softState(), this.prevSoft)) return true;
-    if (!isHardStateEqual(r.hardState(), this.prevHard)) return true;
+    const soft = this.prevSoft;
+    const hard = this.prevHard;
+    if (r.lead !== soft.leader || r.role !== soft.role) return true;
+    if (r.term !== hard.term || r.vote !== hard.vote || r.log.committed !== hard.commit) return true;
     if (r.log.unstable.snapshot !== undefined || r.log.unstable.entries.length > 0) return true;
     if (r.msgs.length > 0 || r.readStates.length > 0 || r.appendsPending) return true;
     return r.log.hasNextCommittedEntries();
@@ -144,16 +146,17 @@ export class RawNode {
     const snapshot = r.log.unstable.snapshot;
     const softChanged = !sameSoftState(soft, this.prevSoft);
     const hardChanged = !isHardStateEqual(hard, this.prevHard);
-    const rd: Ready = {
-      ...(softChanged ? { softState: soft } : {}),
-      ...(hardChanged ? { hardState: hard } : {}),
+    // Built field by field, not with conditional spreads: one object per Ready.
+    const rd: { -readonly [K in keyof Ready]: Ready[K] } = {
       entries,
-      ...(snapshot !== undefined ? { snapshot } : {}),
       committedEntries: r.log.nextCommittedEntries(r.cfg.maxCommittedBytesPerReady),
       messages: r.msgs,
       readStates: r.readStates,
       mustSync: entries.length > 0 || hard.term !== this.prevHard.term || hard.vote !== this.prevHard.vote,
     };
+    if (softChanged) rd.softState = soft;
+    if (hardChanged) rd.hardState = hard;
+    if (snapshot !== undefined) rd.snapshot = snapshot;
     r.msgs = [];
     r.readStates = [];
     this.prevSoft = soft;

@@ -46,6 +46,8 @@ export class ProgressTracker {
   config: MembershipConfig;
   progress = new Map<NodeId, Progress>();
   votes = new Map<NodeId, boolean>();
+  /** progress's keys, sorted; rebuilt only by setConfig (the leader walks it on every send). */
+  private members: readonly NodeId[] = [];
 
   constructor(
     config: MembershipConfig,
@@ -68,6 +70,7 @@ export class ProgressTracker {
       if (existing !== undefined) existing.isLearner = isLearner;
       else this.progress.set(id, this.newProgress(nextIndex, isLearner));
     }
+    this.members = sorted(this.progress.keys());
   }
 
   newProgress(next: number, isLearner: boolean): Progress {
@@ -79,8 +82,8 @@ export class ProgressTracker {
   }
 
   /** Every member id in sorted order (determinism: never depend on Map insertion order). */
-  memberIds(): NodeId[] {
-    return sorted(this.progress.keys());
+  memberIds(): readonly NodeId[] {
+    return this.members;
   }
 
   voterIds(): NodeId[] {

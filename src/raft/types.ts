@@ -128,18 +128,35 @@ export const EMPTY_CONF_STATE: ConfState = Object.freeze({
 
 const EMPTY_BYTES = new Uint8Array(0);
 
+const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
+
+type MessageFields = Partial<Message> & Pick<Message, 'type' | 'to'>;
+
 /** Builds a message with every optional field at its zero value. */
-export function makeMessage(fields: Partial<Message> & Pick<Message, 'type' | 'from' | 'to'>): Message {
-  return {
-    term: 0,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    reject: false,
-    rejectHint: 0,
-    ...fields,
+export function makeMessage(fields: MessageFields & Pick<Message, 'from'>): Message {
+  return messageFrom(fields, fields.from, fields.term ?? 0);
+}
+
+/**
+ * makeMessage with the sender and term given apart (Raft.send fills them in). One
+ * object of one shape, no spread: the leader builds several per proposal.
+ */
+export function messageFrom(fields: MessageFields, from: NodeId, term: number): Message {
+  const m: { -readonly [K in keyof Message]: Message[K] } = {
+    type: fields.type,
+    from,
+    to: fields.to,
+    term,
+    logTerm: fields.logTerm ?? 0,
+    index: fields.index ?? 0,
+    entries: fields.entries ?? NO_ENTRIES,
+    commit: fields.commit ?? 0,
+    reject: fields.reject ?? false,
+    rejectHint: fields.rejectHint ?? 0,
   };
+  if (fields.snapshot !== undefined) m.snapshot = fields.snapshot;
+  if (fields.context !== undefined) m.context = fields.context;
+  return m;
 }
 
 export function emptyBytes(): Uint8Array {

@@ -1,16 +1,13 @@
 import { assert } from '../util/assert.js';
 
-interface Slot<T> {
-  readonly item: T;
-  readonly bytes: number;
-}
-
 /**
  * A FIFO bounded both in items and in bytes. push() refuses (returns false) rather
  * than grow: the caller drops the newest item and counts it.
  */
 export class ByteBoundedQueue<T> {
-  private slots: Slot<T>[] = [];
+  // Two parallel arrays rather than one object per item: every Raft message passes through.
+  private items: T[] = [];
+  private sizes: number[] = [];
   private head = 0;
   private bytesQueued = 0;
 
@@ -23,7 +20,7 @@ export class ByteBoundedQueue<T> {
   }
 
   get length(): number {
-    return this.slots.length - this.head;
+    return this.items.length - this.head;
   }
 
   get bytes(): number {
@@ -34,26 +31,28 @@ export class ByteBoundedQueue<T> {
     assert(bytes >= 0, 'negative size');
     if (this.length >= this.lengthMax) return false;
     if (this.bytesQueued + bytes > this.bytesMax) return false;
-    this.slots.push({ item, bytes });
+    this.items.push(item);
+    this.sizes.push(bytes);
     this.bytesQueued += bytes;
     return true;
   }
 
   peek(): T | undefined {
-    return this.slots[this.head]?.item;
+    return this.head < this.items.length ? this.items[this.head] : undefined;
   }
 
   peekBytes(): number {
-    return this.slots[this.head]?.bytes ?? 0;
+    return this.head < this.items.length ? this.sizes[this.head]! : 0;
   }
 
   shift(): T | undefined {
-    const slot = this.slots[this.head];
-    if (slot === undefined) return undefined;
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.bytesQueued -= this.sizes[this.head]!;
+    this.items[this.head] = undefined as T; // let it be collected before the array is compacted
     this.head++;
-    this.bytesQueued -= slot.bytes;
     this.compact();
-    return slot.item;
+    return item;
   }
 
   drain(max = Infinity): T[] {
@@ -64,18 +63,22 @@ export class ByteBoundedQueue<T> {
 
   clear(): number {
     const dropped = this.length;
-    this.slots = [];
+    this.items = [];
+    this.sizes = [];
     this.head = 0;
     this.bytesQueued = 0;
     return dropped;
   }
 
   private compact(): void {
-    if (this.head === this.slots.length) {
-      this.slots = [];
+    if (this.head === this.items.length) {
+      // Emptied: reuse the arrays rather than allocate new ones for the next item.
+      this.items.length = 0;
+      this.sizes.length = 0;
       this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.slots.length) {
-      this.slots = this.slots.slice(this.head);
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
     assert(this.bytesQueued >= 0, 'queue byte count went negative');
