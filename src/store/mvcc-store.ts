@@ -1,5 +1,6 @@
 import { assert } from '../util/assert.js';
 import type { KeyString } from './bytes.js';
+import { repackBuffers } from './buffer-repack.js';
 import { errCompacted, errFutureRevision, errNoSpace } from './errors.js';
 import type { LeaseTable } from './lease-table.js';
 import { MvccState } from './mvcc-state.js';
@@ -104,6 +105,7 @@ export class MvccStore {
     if (revision > this.revision) throw errFutureRevision(this.revision, revision);
     for (const dropped of this.state.index.compact(revision)) this.state.history.remove(dropped);
     this.state.compactRevision = revision;
+    repackBuffers(this.state.history.ordered().entries, this.state.values);
     for (const observer of this.observers) observer.onCompact(revision);
     return { header: { revision: this.revision } };
   }

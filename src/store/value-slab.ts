@@ -12,9 +12,9 @@ const SLAB_VALUE_MAX = 2 * 1024;
  * load spent 100 ms and more per major GC on them (see docs/benchmarks.md). Node's own
  * Buffer pool does the same for small buffers.
  *
- * The cost: a slab lives as long as any value in it. After a compaction, one surviving
- * value keeps its whole slab (at most SLAB_BYTES for a value of SLAB_VALUE_MAX or less).
- * The quota (History.bytes) counts values, not slabs.
+ * A slab lives as long as any value in it. After a compaction, the values that survive in
+ * a mostly dead slab are moved to the current one (see buffer-repack.ts), so the dead
+ * slab can be collected. The quota (History.bytes) counts values, not slabs.
  */
 export class ValueSlab {
   private slab = new Uint8Array(0);
@@ -33,5 +33,10 @@ export class ValueSlab {
     this.used += size;
     assert(this.used <= this.slab.byteLength);
     return copy;
+  }
+
+  /** True for the slab new values are still going into: it is not dead, only young. */
+  isFilling(buffer: ArrayBufferLike): boolean {
+    return buffer === this.slab.buffer;
   }
 }
