@@ -1,6 +1,7 @@
 import { isRaftplaneError } from '../util/errors.js';
 import { CliError, asListenError } from './cli-error.js';
 import { createLogger } from '../util/logger.js';
+import { tuneHeapForPeer } from './heap-tuning.js';
 import { apiUrlOf, loadClusterConfig, peerUrlOf } from './cluster-config.js';
 import { startPeerApi } from './peer-api.js';
 import { startPeerRuntime } from './peer-runtime.js';
@@ -23,8 +24,10 @@ export const EXIT_DISK_FAILED = 3;
 export async function runPeerCommand(options: PeerCommandOptions, write: (line: string) => void): Promise<number> {
   const state = options.initialClusterState;
   if (state !== 'new' && state !== 'existing') throw new CliError('CLI_USAGE', `--initial-cluster-state must be "new" or "existing", not "${state}"`);
+  const heapGrowingPercent = tuneHeapForPeer(process.env);
   const config = loadClusterConfig(options.config, options.dataDir);
   const logger = createLogger({ peer: options.id, cluster: config.name });
+  logger.info({ heapGrowingPercent }, 'V8 heap growth between full GCs (RAFTPLANE_HEAP_GROWING_PERCENT)');
   const stop = stopSignal();
   let fatal: ((error: Error) => void) | undefined;
   const failed = new Promise<Error>((resolve) => (fatal = resolve));
