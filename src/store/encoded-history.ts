@@ -76,20 +76,6 @@ export class EncodedHistory {
     return this.parts.slice(0, last + 1);
   }
 
-  /**
-   * `bytes` is a byte-for-byte copy of the parts covering the first `count` entries
-   * (inside an image the caller keeps): use it instead, so those parts can be freed.
-   */
-  adopt(bytes: Uint8Array, count: number): void {
-    if (count === 0) return;
-    const last = this.partEnds.indexOf(count);
-    if (last < 0) return;
-    const covered = this.parts.slice(0, last + 1).reduce((sum, part) => sum + part.byteLength, 0);
-    assert(covered === bytes.byteLength, 'adopted bytes differ in length from the parts they replace');
-    this.parts.splice(0, last + 1, bytes);
-    this.partEnds.splice(0, last + 1, count);
-  }
-
   private push(part: Uint8Array, end: number): void {
     this.parts.push(part);
     this.partEnds.push(end);

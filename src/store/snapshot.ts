@@ -64,28 +64,6 @@ export function encodeSnapshot(state: MvccState, leases: readonly LeaseRecord[],
   return Buffer.concat(parts, total);
 }
 
-/** The parts in one new buffer, copied `bytesPerSlice` per event-loop turn. */
-export async function joinInSlices(parts: readonly Uint8Array[], byteLength: number, bytesPerSlice = 4 * 1024 * 1024): Promise<Uint8Array> {
-  const buffer = Buffer.allocUnsafe(byteLength);
-  let offset = 0;
-  let sinceTurn = 0;
-  for (const part of parts) {
-    // A part can be most of the image (the history an earlier image held): cut it up too.
-    for (let from = 0; from < part.byteLength; ) {
-      const piece = part.subarray(from, from + bytesPerSlice - sinceTurn);
-      buffer.set(piece, offset);
-      offset += piece.byteLength;
-      from += piece.byteLength;
-      sinceTurn += piece.byteLength;
-      if (sinceTurn >= bytesPerSlice) {
-        sinceTurn = 0;
-        await nextTurn();
-      }
-    }
-  }
-  return buffer;
-}
-
 /** The parts of an image, in order, without joining them: see encodeSnapshotParts. */
 export interface ImageParts {
   /** frame(image length), if a frame was given, then the image's parts. */
@@ -99,8 +77,8 @@ export interface ImageParts {
 }
 
 /**
- * The bytes encodeSnapshot gives, as a list of parts that are never joined here (see
- * joinInSlices): the history's encoded parts themselves (immutable, kept between snapshots, so two
+ * The bytes encodeSnapshot gives, as a list of parts that are never joined here (a caller
+ * that needs one buffer joins them: PartedImage.join): the history's encoded parts themselves (immutable, kept between snapshots, so two
  * consecutive images share them), with the head and the leases around them. Entries not
  * yet encoded are encoded `entriesPerSlice` per turn first.
  */

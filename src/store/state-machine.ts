@@ -13,7 +13,7 @@ import type {
   RangeResponse,
   WatchCreateRequest,
 } from './requests.js';
-import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotParts, joinInSlices } from './snapshot.js';
+import { captureSnapshot, decodeSnapshot, encodeSnapshot, encodeSnapshotParts } from './snapshot.js';
 import { EncodedHistory } from './encoded-history.js';
 import { hashBytes, hashKv, type HashKvResult } from './state-hash.js';
 import { hasLease } from './lease-id.js';
@@ -89,17 +89,6 @@ export class StoreStateMachine {
 
   snapshot(): Uint8Array {
     return encodeSnapshot(this.kv.state, this.leases.records(), this.leases.nextAutoId);
-  }
-
-  /**
-   * The same image as snapshot(), of the state at the moment of the call, built over
-   * several event-loop turns: the store may go on applying meanwhile. With `frame`,
-   * resolves with frame(image length) followed by the image, in one buffer. snapshotParts
-   * gives the same bytes without joining them.
-   */
-  async snapshotInSlices(frame?: (imageBytes: number) => Uint8Array): Promise<Uint8Array> {
-    const { parts, byteLength } = await this.snapshotParts(frame);
-    return joinInSlices(parts, byteLength);
   }
 
   /**
