@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KvStore } from '../peer/kv-store.js';
 import type { DurableLogStats } from '../storage/index.js';
 import type { TransportStats } from '../transport/transport.js';
@@ -10,6 +10,12 @@ export interface ApiMetricsOptions {
   /** The Raft log's counters (DurableLog.stats()), read on each scrape. */
   readonly durableLogStats?: () => DurableLogStats;
   readonly registry?: Registry;
+  /**
+   * Also the process's own metrics, as etcd's Go client exports them: CPU, resident memory,
+   * open fds, and Node's heap sizes, GC pauses by kind and event-loop delay. Once per
+   * process (the peer's), since they describe the process, not one registry.
+   */
+  readonly processMetrics?: boolean;
 }
 
 /**
@@ -33,6 +39,7 @@ export interface ApiMetrics {
 
 /** Latency buckets from 1 ms to ~8 s, doubling, as etcd's disk and proposal histograms use. */
 const LATENCY_BUCKETS_SECONDS = Array.from({ length: 14 }, (_, i) => 0.001 * 2 ** i);
+const GC_BUCKETS_SECONDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5];
 
 export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   const registry = options.registry ?? new Registry();
@@ -66,6 +73,9 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
     registers: [registry],
   });
   const watchers = new Gauge({ name: 'raftplane_mvcc_watchers', help: 'Watchers open on this peer\'s API.', registers: [registry] });
+  // GC pauses are what a peer's latency tail is made of (docs/benchmarks.md): buckets from
+  // 0.5 ms, where prom-client's default starts at 1 ms and jumps to 10.
+  if (options.processMetrics === true) collectDefaultMetrics({ register: registry, gcDurationBuckets: GC_BUCKETS_SECONDS });
   return {
     registry,
     proposalDurationSeconds,

@@ -75,6 +75,7 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
     store: { status: () => (kvRef as ReplicatedKv).status() },
     transportStats: () => transport.stats(),
     durableLogStats: () => raftLog.stats(),
+    processMetrics: true,
   });
   const store = new StoreStateMachine();
   const electionTicks = Math.max(3, Math.round(config.raft.electionTimeoutMs / config.raft.heartbeatMs));

@@ -32,6 +32,9 @@ t.test('a wiped peer rejoins with --initial-cluster-state existing and catches u
   const metrics = await (await fetch(`${leader.peer.api}/metrics`)).text();
   t.match(metrics, /raftplane_disk_snapshot_written_bytes_total [1-9]/, 'the snapshot bytes written are exported');
   t.match(metrics, /raftplane_disk_synced_writes_total [1-9]/, 'and the synced writes');
+  t.match(metrics, /process_resident_memory_bytes [1-9]/, 'and the process: its memory');
+  t.match(metrics, /nodejs_heap_size_used_bytes [1-9]/, 'its heap');
+  t.match(metrics, /# TYPE nodejs_gc_duration_seconds histogram/, 'its GC pauses');
 
   await cluster.startPeer(victim.id, 'existing');
   const leaderApplied = (await status(leader.peer.api))?.appliedIndex ?? Infinity;
