@@ -15,6 +15,7 @@ import { PendingRequests } from './pending-requests.js';
 import { ReadBarriers } from './read-barriers.js';
 import { decodeProposal, encodeProposal } from './proposal-codec.js';
 import { SnapshotSteps, unwrapImage, wrapImage } from './snapshot-steps.js';
+import type { Mutable } from '../util/mutable.js';
 
 type LocalCommand =
   | { kind: 'propose'; seq: number; data: Uint8Array; deadlineMs: number }
@@ -390,7 +391,7 @@ export class RaftPeer {
    */
   private async persist(rd: Ready): Promise<void> {
     if (rd.entries.length === 0 && rd.snapshot === undefined && !rd.mustSync) return;
-    const update: { -readonly [K in keyof DurableUpdate]: DurableUpdate[K] } = { hardState: rd.hardState ?? this.storage.initialState().hardState };
+    const update: Mutable<DurableUpdate> = { hardState: rd.hardState ?? this.storage.initialState().hardState };
     if (rd.snapshot !== undefined) update.snapshot = rd.snapshot;
     if (rd.entries.length > 0) update.entries = rd.entries;
     const startedMs = this.nowMs();

@@ -16,6 +16,7 @@ import {
   type Role,
   type SoftState,
 } from './types.js';
+import type { Mutable } from '../util/mutable.js';
 
 export interface FollowerStatus {
   readonly match: number;
@@ -147,7 +148,7 @@ export class RawNode {
     const softChanged = !sameSoftState(soft, this.prevSoft);
     const hardChanged = !isHardStateEqual(hard, this.prevHard);
     // Built field by field, not with conditional spreads: one object per Ready.
-    const rd: { -readonly [K in keyof Ready]: Ready[K] } = {
+    const rd: Mutable<Ready> = {
       entries,
       committedEntries: r.log.nextCommittedEntries(r.cfg.maxCommittedBytesPerReady),
       messages: r.msgs,

@@ -4,6 +4,8 @@
  * is plain data so that storage and transport can encode it without knowing the core.
  */
 
+import type { Mutable } from '../util/mutable.js';
+
 /** Peers are named by stable string ids from the cluster config (e.g. "p1"). */
 export type NodeId = string;
 
@@ -142,7 +144,7 @@ export function makeMessage(fields: MessageFields & Pick<Message, 'from'>): Mess
  * object of one shape, no spread: the leader builds several per proposal.
  */
 export function messageFrom(fields: MessageFields, from: NodeId, term: number): Message {
-  const m: { -readonly [K in keyof Message]: Message[K] } = {
+  const m: Mutable<Message> = {
     type: fields.type,
     from,
     to: fields.to,

@@ -1,5 +1,6 @@
 import type { KeyValue } from './types.js';
 import type { ValueSlab } from './value-slab.js';
+import type { Mutable } from '../util/mutable.js';
 
 /** A buffer is repacked once less than this share of it is still held by the history. */
 const LIVE_SHARE_MIN = 0.25;
@@ -14,8 +15,6 @@ export interface RepackResult {
   /** The bytes copied out of them into the slab. */
   readonly bytesMoved: number;
 }
-
-type MutableKeyValue = { -readonly [K in keyof KeyValue]: KeyValue[K] };
 
 /**
  * Moves the keys and values that survive a compaction out of buffers that are now mostly
@@ -54,7 +53,7 @@ export function repackBuffers(entries: readonly KeyValue[], slab: ValueSlab): Re
     return copy;
   };
   for (const kv of entries) {
-    const entry = kv as MutableKeyValue;
+    const entry = kv as Mutable<KeyValue>;
     entry.key = move(kv.key);
     entry.value = move(kv.value);
   }
