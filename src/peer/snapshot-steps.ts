@@ -85,6 +85,8 @@ interface Stage {
   snapshot?: Snapshot;
   readonly startedMs: number;
   encodedMs: number;
+  /** The durable log's snapshot byte counters when the image's write began. */
+  writtenBefore?: { readonly written: number; readonly shared: number };
 }
 
 /**
@@ -165,6 +167,8 @@ export class SnapshotSteps {
     const snapshot = storage.createSnapshot(stage.view.applied, stage.view.confState, image.parts.length === 1 ? image.join() : () => image.join());
     stage.snapshot = snapshot;
     stage.phase = 'writing';
+    const { snapshotBytesWritten, snapshotBytesShared } = this.options.durableLog.stats();
+    stage.writtenBefore = { written: snapshotBytesWritten, shared: snapshotBytesShared };
     this.whenDone(this.options.durableLog.stageSnapshot(snapshot, image), 'snapshot write failed', () => {
       stage.phase = 'written';
     });
@@ -185,8 +189,13 @@ export class SnapshotSteps {
     this.bytesSinceSnapshot -= stage.bytesBefore;
     const keepFrom = index - this.options.compactionMarginEntries;
     if (keepFrom > storage.firstIndex()) storage.compact(keepFrom);
+    // What this image cost the disk: chunk records written, and image bytes an earlier
+    // image's records already held (a snapshot received meanwhile would count too).
+    const after = this.options.durableLog.stats();
+    const writtenBytes = after.snapshotBytesWritten - (stage.writtenBefore?.written ?? after.snapshotBytesWritten);
+    const sharedBytes = after.snapshotBytesShared - (stage.writtenBefore?.shared ?? after.snapshotBytesShared);
     this.options.logger.info(
-      { index, bytes: image.byteLength, encodedMs: stage.encodedMs, totalMs: this.options.nowMs() - stage.startedMs },
+      { index, bytes: image.byteLength, writtenBytes, sharedBytes, encodedMs: stage.encodedMs, totalMs: this.options.nowMs() - stage.startedMs },
       'snapshot taken, log compacted',
     );
   }

@@ -29,6 +29,12 @@ t.test('a wiped peer rejoins with --initial-cluster-state existing and catches u
   t.equal(acked, 70, 'the next 30, with one peer down, too');
   const leaderLog = await readFile(join(cluster.setup.dir, `${leader.peer.id}.log`), 'utf8');
   t.match(leaderLog, /snapshot taken, log compacted/, 'the leader compacted its log, so only a snapshot can bring the victim back');
+  const taken = leaderLog
+    .split('\n')
+    .filter((line) => line.includes('snapshot taken'))
+    .map((line) => JSON.parse(line) as { bytes: number; writtenBytes: number; sharedBytes: number });
+  t.ok(taken[0]!.writtenBytes >= taken[0]!.bytes, `the first snapshot wrote its whole image (${taken[0]!.writtenBytes} bytes of records for ${taken[0]!.bytes})`);
+  t.ok(taken.every((s) => s.writtenBytes + s.sharedBytes >= s.bytes), 'every image is written or held by earlier records');
   const metrics = await (await fetch(`${leader.peer.api}/metrics`)).text();
   t.match(metrics, /raftplane_disk_snapshot_written_bytes_total [1-9]/, 'the snapshot bytes written are exported');
   t.match(metrics, /raftplane_disk_synced_writes_total [1-9]/, 'and the synced writes');
