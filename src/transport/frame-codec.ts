@@ -58,9 +58,13 @@ export type FrameLimits = Pick<
   | 'snapshotBytesMax'
 >;
 
-// Plain arrays and maps only (no record extension), and copied binaries so that a
-// retained entry never pins a whole 16 MiB frame in memory.
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, copyBuffers: true, moreTypes: false });
+// Plain arrays and maps only (no record extension). Binaries decode as views into the
+// frame, not copies: a received frame is a buffer of its own (a socket read, or ws's join
+// of a fragmented message), never reused. A follower keeps an append's entries until its
+// next snapshot, and they are most of the frame, so a view pins about what a copy would
+// hold, without a copy and an ArrayBuffer per entry. Snapshot chunks are copied into the
+// image being reassembled, so their frames go as soon as they are read.
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, copyBuffers: false, moreTypes: false });
 
 function frameToWire(frame: Frame): unknown[] {
   const code = KIND_CODES[frame.kind];
