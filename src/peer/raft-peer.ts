@@ -1,5 +1,6 @@
 import { assert } from '../util/assert.js';
 import { isRaftplaneError } from '../util/errors.js';
+import type { Mutable } from '../util/mutable.js';
 import { nextTurn } from '../util/next-turn.js';
 import { SeededRng, randomSeed } from '../util/rng.js';
 import { RawNode, type RaftStatus } from '../raft/raw-node.js';
@@ -15,7 +16,6 @@ import { PendingRequests } from './pending-requests.js';
 import { ReadBarriers } from './read-barriers.js';
 import { decodeProposal, encodeProposal } from './proposal-codec.js';
 import { SnapshotSteps, unwrapImage, wrapImage } from './snapshot-steps.js';
-import type { Mutable } from '../util/mutable.js';
 
 type LocalCommand =
   | { kind: 'propose'; seq: number; data: Uint8Array; deadlineMs: number }

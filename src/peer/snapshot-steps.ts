@@ -176,8 +176,8 @@ export class SnapshotSteps {
 
   private async commit(stage: Stage, storage: MemoryStorage): Promise<void> {
     this.stage = undefined;
-    const { snapshot, image } = stage;
-    assert(snapshot !== undefined && image !== undefined, 'a written snapshot stage has its snapshot');
+    const { snapshot, image, writtenBefore } = stage;
+    assert(snapshot !== undefined && image !== undefined && writtenBefore !== undefined, 'a written snapshot stage has its snapshot');
     try {
       await this.options.durableLog.save({ snapshot });
     } catch (error) {
@@ -192,8 +192,8 @@ export class SnapshotSteps {
     // What this image cost the disk: chunk records written, and image bytes an earlier
     // image's records already held (a snapshot received meanwhile would count too).
     const after = this.options.durableLog.stats();
-    const writtenBytes = after.snapshotBytesWritten - (stage.writtenBefore?.written ?? after.snapshotBytesWritten);
-    const sharedBytes = after.snapshotBytesShared - (stage.writtenBefore?.shared ?? after.snapshotBytesShared);
+    const writtenBytes = after.snapshotBytesWritten - writtenBefore.written;
+    const sharedBytes = after.snapshotBytesShared - writtenBefore.shared;
     this.options.logger.info(
       { index, bytes: image.byteLength, writtenBytes, sharedBytes, encodedMs: stage.encodedMs, totalMs: this.options.nowMs() - stage.startedMs },
       'snapshot taken, log compacted',

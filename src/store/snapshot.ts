@@ -78,9 +78,10 @@ export interface ImageParts {
 
 /**
  * The bytes encodeSnapshot gives, as a list of parts that are never joined here (a caller
- * that needs one buffer joins them: PartedImage.join): the history's encoded parts themselves (immutable, kept between snapshots, so two
- * consecutive images share them), with the head and the leases around them. Entries not
- * yet encoded are encoded `entriesPerSlice` per turn first.
+ * that needs one buffer joins them: PartedImage.join): the history's encoded parts
+ * themselves (immutable, kept between snapshots, so two consecutive images share them),
+ * with the head and the leases around them. Entries not yet encoded are encoded
+ * `entriesPerSlice` per turn first.
  */
 export async function encodeSnapshotParts(
   view: SnapshotView,

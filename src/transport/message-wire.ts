@@ -1,6 +1,7 @@
 import type { ConfState, Entry, EntryType, Message, MessageType, Snapshot } from '../raft/types.js';
 import { entryBytes } from '../raft/types.js';
 import { TransportError } from './transport-error.js';
+import type { Mutable } from '../util/mutable.js';
 import type { TransportLimits } from './transport-limits.js';
 
 /**
@@ -167,7 +168,7 @@ export function messageFromWire(value: unknown, path: string, limits: WireLimits
   const f = readArray(value, path, MESSAGE_FIELDS, MESSAGE_FIELDS);
   const entries = readArray(f[9], path, limits.entriesPerMessageMax, 0, 'entries').map((e, i) => readEntry(e, path, i));
   if (typeof f[7] !== 'boolean') throw fail(`${path}.reject`, 'a boolean');
-  const message: Message = {
+  const message: Mutable<Message> = {
     type: readCode(f[0], path, MESSAGE_TYPE_CODES, 'type'),
     from: readString(f[1], path, limits.nodeIdBytesMax, 'from'),
     to: readString(f[2], path, limits.nodeIdBytesMax, 'to'),
@@ -178,8 +179,8 @@ export function messageFromWire(value: unknown, path: string, limits: WireLimits
     reject: f[7],
     rejectHint: readUint(f[8], path, 'rejectHint'),
     entries,
-    ...(f[10] === null ? {} : { snapshot: readSnapshot(f[10], `${path}.snapshot`, limits) }),
-    ...(f[11] === null ? {} : { context: readBytes(f[11], `${path}.context`, limits.contextBytesMax) }),
   };
+  if (f[10] !== null) message.snapshot = readSnapshot(f[10], `${path}.snapshot`, limits);
+  if (f[11] !== null) message.context = readBytes(f[11], `${path}.context`, limits.contextBytesMax);
   return message;
 }
