@@ -110,7 +110,13 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
     observeProposalMs: (ms) => metrics.observeProposalMs(ms),
   });
   kvRef = kv;
-  peer.onTick(() => metrics.noteLeader());
+  // The metric's own look at the leader builds a whole status: only when the leader changed.
+  let leaderSeen: string | undefined;
+  peer.onTick(({ leader }) => {
+    if (leader === leaderSeen) return;
+    leaderSeen = leader;
+    metrics.noteLeader();
+  });
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {

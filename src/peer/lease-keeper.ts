@@ -1,5 +1,5 @@
 import { encodeOp, type StoreStateMachine } from '../store/index.js';
-import type { RaftStatus } from '../raft/raw-node.js';
+import type { BasicStatus } from '../raft/raw-node.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { RaftPeer } from './raft-peer.js';
@@ -34,7 +34,7 @@ export class LeaseKeeper {
 
   constructor(private readonly options: LeaseKeeperOptions) {}
 
-  onTick(status: RaftStatus): void {
+  onTick(status: BasicStatus): void {
     if (status.role !== 'leader') {
       this.promotedTerm = 0;
       return;

@@ -3,7 +3,7 @@ import { isRaftplaneError } from '../util/errors.js';
 import type { Mutable } from '../util/mutable.js';
 import { nextTurn } from '../util/next-turn.js';
 import { SeededRng, randomSeed } from '../util/rng.js';
-import { RawNode, type RaftStatus } from '../raft/raw-node.js';
+import { RawNode, type BasicStatus, type RaftStatus } from '../raft/raw-node.js';
 import { MemoryStorage } from '../raft/memory-storage.js';
 import { decodeConfChange, type ConfChange } from '../raft/conf-change.js';
 import type { ConfState, Entry, Message, Ready, Role, Snapshot } from '../raft/types.js';
@@ -15,7 +15,7 @@ import { PEER_DEFAULTS, type PeerOptions } from './peer-options.js';
 import { PendingRequests } from './pending-requests.js';
 import { ReadBarriers } from './read-barriers.js';
 import { decodeProposal, encodeProposal } from './proposal-codec.js';
-import { SnapshotSteps, unwrapImage, wrapImage } from './snapshot-steps.js';
+import { SnapshotSteps, unwrapImage, wrapImage, type AppliedView } from './snapshot-steps.js';
 
 type LocalCommand =
   | { kind: 'propose'; seq: number; data: Uint8Array; deadlineMs: number }
@@ -55,7 +55,7 @@ export class RaftPeer {
   private state: 'new' | 'running' | 'stopping' | 'stopped' | 'failed' = 'new';
   private loopDone: Promise<void> = Promise.resolve();
   private tickTimer: { id: number } | undefined;
-  private readonly tickHooks: Array<(status: RaftStatus) => void> = [];
+  private readonly tickHooks: Array<(status: BasicStatus) => void> = [];
   private readonly applyHooks: Array<(index: number) => void> = [];
   private fatalError: Error | undefined;
   /**
@@ -208,7 +208,7 @@ export class RaftPeer {
   }
 
   /** Runs inside the loop on every tick (e.g. the leader expiring leases). */
-  onTick(hook: (status: RaftStatus) => void): void {
+  onTick(hook: (status: BasicStatus) => void): void {
     this.tickHooks.push(hook);
   }
 
@@ -241,7 +241,8 @@ export class RaftPeer {
       this.workPending = false;
       if (this.state !== 'running') break;
       try {
-        await this.runOnce();
+        const writing = this.runOnce();
+        if (writing !== undefined) await writing;
       } catch (error) {
         this.fail(error as Error);
         return;
@@ -249,7 +250,12 @@ export class RaftPeer {
     }
   }
 
-  private async runOnce(): Promise<void> {
+  /**
+   * One turn. It returns a promise only when it has to wait for the disk (a synced write,
+   * a snapshot commit); a turn with nothing to write runs to its end at once and allocates
+   * no promise, which is most turns of a follower (commit notices, heartbeats).
+   */
+  private runOnce(): Promise<void> | undefined {
     const ticks = this.ticksDue;
     this.ticksDue = 0;
     for (let i = 0; i < ticks; i++) this.tickOnce();
@@ -260,9 +266,18 @@ export class RaftPeer {
     const commands = this.inbox;
     this.inbox = [];
     for (const command of commands) this.execute(command);
-    while (this.node.hasReady() && this.state === 'running') await this.handleReady(this.node.ready());
-    if (this.state === 'running') await this.snapshots.step(this.storage, this.applied, () => ({ applied: this.applied, confState: this.confState, members: this.members.list() }));
+    return this.drainReadys();
   }
+
+  private drainReadys(): Promise<void> | undefined {
+    while (this.node.hasReady() && this.state === 'running') {
+      const writing = this.handleReady(this.node.ready());
+      if (writing !== undefined) return writing.then(() => this.drainReadys());
+    }
+    return this.state === 'running' ? this.snapshots.step(this.storage, this.applied, this.appliedView) : undefined;
+  }
+
+  private readonly appliedView = (): AppliedView => ({ applied: this.applied, confState: this.confState, members: this.members.list() });
 
   private admitWhileCatchingUp(m: Message): boolean {
     if (m.type === 'append') this.leaderCommitSeen = Math.max(this.leaderCommitSeen, m.commit);
@@ -280,7 +295,7 @@ export class RaftPeer {
     const retry = this.retry;
     this.retry = [];
     for (const command of retry) this.execute(command);
-    const status = this.node.status();
+    const status = this.node.basicStatus();
     for (const hook of this.tickHooks) hook(status);
   }
 
@@ -345,7 +360,8 @@ export class RaftPeer {
     else this.reads.reject(command.ctx, reason);
   }
 
-  private async handleReady(rd: Ready): Promise<void> {
+  /** Returns a promise when the Ready has a synced write to wait for; otherwise it is done on return. */
+  private handleReady(rd: Ready): Promise<void> | undefined {
     if (rd.softState !== undefined) {
       this.role = rd.softState.role;
       if (rd.softState.leader !== this.knownLeader) this.leaderChanged(rd.softState.leader);
@@ -362,17 +378,28 @@ export class RaftPeer {
       try {
         for (const entry of rd.committedEntries) this.applyEntry(entry);
       } catch (error) {
-        await persisting.catch(() => undefined);
-        throw error;
+        if (persisting === undefined) throw error;
+        return persisting.then(
+          () => Promise.reject(error),
+          () => Promise.reject(error),
+        );
       }
     }
-    await persisting;
+    if (persisting === undefined) {
+      this.finishReady(rd, sentEarly, applyDuringPersist);
+      return undefined;
+    }
+    return persisting.then(() => this.finishReady(rd, sentEarly, applyDuringPersist));
+  }
+
+  /** The rest of the Ready contract, once its write (if any) is durable. */
+  private finishReady(rd: Ready, sentEarly: boolean, appliedAlready: boolean): void {
     if (rd.snapshot !== undefined) this.storage.applySnapshot(rd.snapshot);
     this.storage.append(rd.entries);
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     if (!sentEarly) this.opts.transport.send(rd.messages);
     if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
-    if (!applyDuringPersist) for (const entry of rd.committedEntries) this.applyEntry(entry);
+    if (!appliedAlready) for (const entry of rd.committedEntries) this.applyEntry(entry);
     for (const rs of rd.readStates) this.reads.answered(Buffer.from(rs.requestCtx).toString(), rs.index);
     this.node.advance(rd);
     this.reads.release(this.applied);
@@ -389,11 +416,15 @@ export class RaftPeer {
    * the leader), and syncing it would cost an fsync per heartbeat round. It reaches the
    * disk with the next batch that must be written, as etcd's WAL does (raft.MustSync).
    */
-  private async persist(rd: Ready): Promise<void> {
-    if (rd.entries.length === 0 && rd.snapshot === undefined && !rd.mustSync) return;
+  private persist(rd: Ready): Promise<void> | undefined {
+    if (rd.entries.length === 0 && rd.snapshot === undefined && !rd.mustSync) return undefined;
     const update: Mutable<DurableUpdate> = { hardState: rd.hardState ?? this.storage.initialState().hardState };
     if (rd.snapshot !== undefined) update.snapshot = rd.snapshot;
     if (rd.entries.length > 0) update.entries = rd.entries;
+    return this.save(update);
+  }
+
+  private async save(update: DurableUpdate): Promise<void> {
     const startedMs = this.nowMs();
     try {
       await this.opts.durableLog.save(update);

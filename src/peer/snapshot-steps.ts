@@ -128,8 +128,12 @@ export class SnapshotSteps {
     this.bytesSinceSnapshot += entryBytes;
   }
 
-  /** One step, from the loop, between Readys. `view` is asked for only when a snapshot starts. */
-  async step(storage: MemoryStorage, appliedIndex: number, view: () => AppliedView): Promise<void> {
+  /**
+   * One step, from the loop, between Readys. `view` is asked for only when a snapshot starts.
+   * Returns a promise only when the step waits for the disk (committing a written snapshot),
+   * so the loop's usual turn allocates no promise for it.
+   */
+  step(storage: MemoryStorage, appliedIndex: number, view: () => AppliedView): Promise<void> | undefined {
     const stage = this.stage;
     if (stage === undefined) {
       const due = appliedIndex - this.snapshotIndex >= this.options.thresholdEntries && this.bytesSinceSnapshot >= this.snapshotBytes;
@@ -140,8 +144,9 @@ export class SnapshotSteps {
     } else if (stage.phase === 'encoded') {
       this.write(stage, storage);
     } else if (stage.phase === 'written') {
-      await this.commit(stage, storage);
+      return this.commit(stage, storage);
     }
+    return undefined;
   }
 
   private start(view: AppliedView): void {

@@ -26,7 +26,8 @@ export interface FollowerStatus {
   readonly recentActive: boolean;
 }
 
-export interface RaftStatus {
+/** What a node knows of itself, without copies of its configuration or its followers (etcd's BasicStatus). */
+export interface BasicStatus {
   readonly id: NodeId;
   readonly term: number;
   readonly vote: NodeId;
@@ -34,6 +35,9 @@ export interface RaftStatus {
   readonly applied: number;
   readonly leader: NodeId;
   readonly role: Role;
+}
+
+export interface RaftStatus extends BasicStatus {
   readonly confState: ConfState;
   readonly lastIndex: number;
   readonly firstIndex: number;
@@ -185,6 +189,12 @@ export class RawNode {
   /** The current term, without building a whole status (a response header needs only this). */
   get term(): number {
     return this.raft.term;
+  }
+
+  /** Cheap enough for every tick: no configuration or progress is copied. */
+  basicStatus(): BasicStatus {
+    const r = this.raft;
+    return { id: r.id, term: r.term, vote: r.vote, commit: r.log.committed, applied: r.log.applied, leader: r.lead, role: r.role };
   }
 
   status(): RaftStatus {

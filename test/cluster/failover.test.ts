@@ -45,6 +45,10 @@ t.test('kill -9 the leader during writes: new leader within 2 s, no acknowledged
   const failoverMs = Date.now() - killedAtMs;
   t.comment(`failover: ${first.peer.id} killed, ${next.peer.id} leads term ${next.term} after ${failoverMs} ms`);
   t.ok(failoverMs < FAILOVER_BUDGET_MS, `new leader within ${FAILOVER_BUDGET_MS} ms (took ${failoverMs} ms)`);
+  // Counted on ticks, not only when scraped: nothing scraped this peer before.
+  const metrics = await (await fetch(`${next.peer.api}/metrics`)).text();
+  const changes = Number(/^raftplane_server_leader_changes_seen_total (\d+)/m.exec(metrics)?.[1]);
+  t.ok(changes >= 2, `the new leader counted both leaders it has seen (${changes})`);
 
   const ackedAtKill = acked.size;
   await waitFor('writes acknowledged by the new leadership', () => (acked.size >= ackedAtKill + 30 ? true : undefined), 10_000);

@@ -10,6 +10,10 @@ t.test('§5.2 a follower that hears nothing campaigns and wins a majority', asyn
   const st = net.get('a').node.status();
   t.equal(st.term, 2, 'genesis term 1, the election makes term 2');
   for (const id of ['b', 'c']) t.equal(net.get(id).node.status().leader, 'a');
+  for (const id of ['a', 'b', 'c']) {
+    const { id: self, term, vote, commit, applied, leader, role } = net.get(id).node.status();
+    t.same(net.get(id).node.basicStatus(), { id: self, term, vote, commit, applied, leader, role }, `${id}: the basic status is the status without config or progress`);
+  }
 });
 
 t.test('§5.2 election safety: at most one leader per term under repeated elections', async (t) => {
