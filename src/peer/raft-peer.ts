@@ -274,8 +274,22 @@ export class RaftPeer {
       const writing = this.handleReady(this.node.ready());
       if (writing !== undefined) return writing.then(() => this.drainReadys());
     }
-    return this.state === 'running' ? this.snapshots.step(this.storage, this.applied, this.appliedView) : undefined;
+    if (this.state !== 'running') return undefined;
+    const stepping = this.snapshots.step(this.storage, this.applied, this.appliedView);
+    // Queued after the microtasks that send this turn's messages (transport kicks), so a
+    // slice of snapshot encoding never holds up a commit notice or an acknowledgement.
+    if (stepping === undefined) queueMicrotask(this.encodeAhead);
+    return stepping;
   }
+
+  private readonly encodeAhead = (): void => {
+    if (this.state !== 'running') return;
+    try {
+      this.snapshots.encodeAhead();
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  };
 
   private readonly appliedView = (): AppliedView => ({ applied: this.applied, confState: this.confState, members: this.members.list() });
 
@@ -366,14 +380,16 @@ export class RaftPeer {
       this.role = rd.softState.role;
       if (rd.softState.leader !== this.knownLeader) this.leaderChanged(rd.softState.leader);
     }
-    // A leader replicates while its own fsync runs (thesis §10.2.1, see early-send.ts).
+    // A leader replicates while its own fsync runs (thesis §10.2.1, see early-send.ts). The
+    // write is issued first: both go out on microtasks, and the disk need not wait for the
+    // sends' encoding and socket writes.
     const sentEarly = canSendBeforePersist(rd, this.role, this.storage.initialState().hardState);
+    const persisting = this.persist(rd);
     if (sentEarly) this.opts.transport.send(rd.messages);
     // Committed entries are applied while the synced write is on its way, as etcd's
     // apply goroutine does: they are durable on a quorum, so answering their clients
     // need not wait for this peer's own fsync. A snapshot still waits for its write.
     const applyDuringPersist = rd.snapshot === undefined;
-    const persisting = this.persist(rd);
     if (applyDuringPersist) {
       try {
         for (const entry of rd.committedEntries) this.applyEntry(entry);

@@ -138,7 +138,6 @@ export class SnapshotSteps {
     if (stage === undefined) {
       const due = appliedIndex - this.snapshotIndex >= this.options.thresholdEntries && this.bytesSinceSnapshot >= this.snapshotBytes;
       if (due) this.start(view());
-      else this.options.stateMachine.encodeAhead?.();
     } else if (stage.view.applied <= this.snapshotIndex) {
       this.stage = undefined; // the leader's snapshot got here first
     } else if (stage.phase === 'encoded') {
@@ -147,6 +146,14 @@ export class SnapshotSteps {
       return this.commit(stage, storage);
     }
     return undefined;
+  }
+
+  /**
+   * Work ahead of the next snapshot (a bounded slice of its encoding), while none is being
+   * taken. The loop runs it after a turn's messages have left, not before.
+   */
+  encodeAhead(): void {
+    if (this.stage === undefined) this.options.stateMachine.encodeAhead?.();
   }
 
   private start(view: AppliedView): void {

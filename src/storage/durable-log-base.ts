@@ -157,7 +157,10 @@ export abstract class DurableLogBase implements DurableLog {
       const refusal = this.refuseWrite();
       if (refusal !== undefined) throw refusal;
       try {
-        await this.beforeWrite(operation);
+        // Only a fault hook makes this wait: without one the write is issued in this same
+        // microtask, ahead of whatever the caller queued after it (a leader's sends).
+        const hook = this.beforeWrite(operation);
+        if (hook !== undefined) await hook;
         await write();
       } catch (error) {
         throw this.fail(operation, error);

@@ -21,6 +21,11 @@ class ListMachine implements ReplicatedStateMachine {
   restore(image: Uint8Array): void {
     this.items = image.byteLength === 0 ? [] : (this.packr.unpack(image) as string[]);
   }
+  /** Set by a test that watches when the loop does work ahead of the next snapshot. */
+  encodeAheadHook: (() => void) | undefined;
+  encodeAhead(): void {
+    this.encodeAheadHook?.();
+  }
 }
 
 const ids = ['p1', 'p2', 'p3'];
@@ -179,6 +184,22 @@ t.test('committed entries are applied while the peer\'s own synced write is in f
   await waitFor(() => machine.items.length === 3, 2000);
   t.same(machine.items, ['warm-up', 'a', 'b'], 'the slow follower applied both committed entries');
   t.equal(held.length, 1, 'while its own write of b was still held');
+});
+
+t.test('work ahead of the next snapshot waits until the turn\'s messages have left', async (t) => {
+  const { c, leader } = await running(t);
+  await write(leader, 'warm-up');
+  const queued: number[] = [];
+  for (const id of ids) {
+    const transport = c.transports.get(id)!;
+    c.machines.get(id)!.encodeAheadHook = () => {
+      const { peers } = transport.stats();
+      queued.push(Object.values(peers).reduce((sum, peer) => sum + peer.queueLength, 0));
+    };
+  }
+  for (let i = 0; i < 20; i++) await leader.propose(`v${i}`);
+  t.ok(queued.length >= 20, `the loop worked ahead on its turns (${queued.length} times)`);
+  t.same(queued.filter((n) => n > 0), [], 'never with messages of the turn still queued');
 });
 
 t.test('an idle cluster does not write to disk on heartbeats: a commit index alone is not synced', async (t) => {
