@@ -381,11 +381,11 @@ export class RaftPeer {
       if (rd.softState.leader !== this.knownLeader) this.leaderChanged(rd.softState.leader);
     }
     // A leader replicates while its own fsync runs (thesis §10.2.1, see early-send.ts). The
-    // write is issued first: both go out on microtasks, and the disk need not wait for the
-    // sends' encoding and socket writes.
+    // sends go first: both leave on microtasks, and the followers' side of a commit (network,
+    // their writes, their acknowledgements) is the longer one.
     const sentEarly = canSendBeforePersist(rd, this.role, this.storage.initialState().hardState);
-    const persisting = this.persist(rd);
     if (sentEarly) this.opts.transport.send(rd.messages);
+    const persisting = this.persist(rd);
     // Committed entries are applied while the synced write is on its way, as etcd's
     // apply goroutine does: they are durable on a quorum, so answering their clients
     // need not wait for this peer's own fsync. A snapshot still waits for its write.
