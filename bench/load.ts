@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly requestsMax: number;
   /** Makes the i-th request: path and JSON body. */
   readonly request: (i: number) => { path: string; body: unknown };
+  /** Told of every answered request: wall-clock start (ms since the epoch), latency, member index. */
+  readonly onAnswer?: (startMs: number, latencyMs: number, endpoint: number) => void;
 }
 
 /** Closed-loop load: each client sends its next request when the previous one is answered. */
@@ -39,8 +41,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       endpoint = (endpoint + 1) % options.endpoints.length;
       const t0 = performance.now();
       const ok = await post(`${options.endpoints[endpoint]}${path}`, body, agents[endpoint]!);
-      if (ok) latencies.push(performance.now() - t0);
-      else errors++;
+      if (!ok) {
+        errors++;
+        continue;
+      }
+      const latencyMs = performance.now() - t0;
+      latencies.push(latencyMs);
+      options.onAnswer?.(performance.timeOrigin + t0, latencyMs, endpoint);
     }
   };
   await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));

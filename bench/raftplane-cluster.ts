@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface RaftplaneCluster {
   readonly apiUrls: string[];
+  /** The peers' ids, in the order of apiUrls. */
+  readonly peerIds: string[];
   stop(): Promise<void>;
 }
 
@@ -36,9 +38,10 @@ export async function startRaftplaneCluster(dataDir: string, basePort: number, p
     });
     up.once('exit', (code) => reject(new Error(`raftplane up exited with ${code}`)));
   });
-  const endpoints = JSON.parse(readFileSync(path.join(dataDir, 'endpoints.json'), 'utf8')) as { peers: { api: string }[] };
+  const endpoints = JSON.parse(readFileSync(path.join(dataDir, 'endpoints.json'), 'utf8')) as { peers: { id: string; api: string }[] };
   return {
     apiUrls: endpoints.peers.map((p) => p.api),
+    peerIds: endpoints.peers.map((p) => p.id),
     stop: async () => {
       up.kill('SIGTERM');
       await new Promise((r) => (up.exitCode !== null ? r(null) : up.once('exit', r)));

@@ -4,6 +4,7 @@ import type { AddressInfo, Server as NetServer } from 'node:net';
 import { dualProtocolServer } from './dual-protocol.js';
 import type { Registry } from 'prom-client';
 import type { KvStore } from '../peer/kv-store.js';
+import type { EventTrace } from '../util/event-trace.js';
 import type { Logger } from '../util/logger.js';
 import { handleEtcdGateway, writeError, type EtcdGatewayOptions } from './etcd/gateway.js';
 import type { ApiMetrics } from './metrics.js';
@@ -25,6 +26,8 @@ export interface ApiServerOptions {
   /** Unread output a streaming client may leave before it is cut off. */
   readonly streamBufferBytesMax?: number;
   readonly progressNotifyIntervalMs?: number;
+  /** Marks each request's arrival and the end of its response (http-in, http-out, with the path). */
+  readonly trace?: EventTrace;
 }
 
 export interface ApiServer {
@@ -51,9 +54,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.metrics !== undefined ? { onWatchersChange: (delta: number) => options.metrics?.watchers.inc(delta) } : {}),
   };
   const registry = options.registry ?? options.metrics?.registry;
+  const trace = options.trace;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     // A write to a response whose client has gone must never become an unhandled 'error'.
     res.on('error', (error) => options.logger.debug({ err: error }, 'response stream error'));
+    if (trace?.enabled === true) {
+      const path = pathOf(req.url);
+      trace.mark('http-in', path);
+      res.on('finish', () => trace.mark('http-out', path));
+    }
     route(req, res, options, gateway, registry).catch((error: unknown) => {
       options.logger.error({ err: error, url: req.url }, 'API request failed');
       writeError(res, error, options.logger);

@@ -48,6 +48,7 @@ export async function startPeerApi(runtime: PeerRuntime, config: ClusterConfig, 
     metrics: runtime.metrics,
     fallback,
     tls: { key: credentials.serving.privateKeyPem, cert: credentials.serving.certificatePem },
+    trace: runtime.trace,
   });
   void kubernetes.start();
   return {

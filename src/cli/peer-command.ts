@@ -6,6 +6,7 @@ import { apiUrlOf, loadClusterConfig, peerUrlOf } from './cluster-config.js';
 import { startPeerApi } from './peer-api.js';
 import { startPeerRuntime } from './peer-runtime.js';
 import { stopSignal } from './stop-signal.js';
+import { TRACE_DIR_ENV, traceFromEnv } from './trace-setting.js';
 
 export interface PeerCommandOptions {
   readonly config: string;
@@ -28,10 +29,19 @@ export async function runPeerCommand(options: PeerCommandOptions, write: (line: 
   const config = loadClusterConfig(options.config, options.dataDir);
   const logger = createLogger({ peer: options.id, cluster: config.name });
   logger.info({ heapGrowingPercent }, 'V8 heap growth between full GCs (RAFTPLANE_HEAP_GROWING_PERCENT)');
+  const tracing = traceFromEnv(process.env, options.id);
+  if (tracing !== undefined) logger.info({ file: tracing.file }, `recording a timeline (${TRACE_DIR_ENV})`);
   const stop = stopSignal();
   let fatal: ((error: Error) => void) | undefined;
   const failed = new Promise<Error>((resolve) => (fatal = resolve));
-  const runtime = await startPeerRuntime({ config, id: options.id, initialClusterState: state, logger, onFatal: (error) => fatal?.(error) });
+  const runtime = await startPeerRuntime({
+    config,
+    id: options.id,
+    initialClusterState: state,
+    logger,
+    onFatal: (error) => fatal?.(error),
+    ...(tracing !== undefined ? { trace: tracing.trace } : {}),
+  });
   let api;
   try {
     api = await startPeerApi(runtime, config, logger);
@@ -52,6 +62,10 @@ export async function runPeerCommand(options: PeerCommandOptions, write: (line: 
   logger.info({ signal: outcome }, 'stopping');
   await runtime.stop(); // hands off leadership while the API still answers, then stops raft
   await api.close();
+  if (tracing !== undefined) {
+    await tracing.trace.writeTo(tracing.file);
+    logger.info({ file: tracing.file, events: tracing.trace.length }, 'timeline written');
+  }
   logger.info('stopped');
   return 0;
 }

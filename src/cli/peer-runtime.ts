@@ -6,6 +6,7 @@ import { LevelDurableLog, openPeerDataDir, type PeerDataDir } from '../storage/i
 import { StoreStateMachine } from '../store/index.js';
 import { WsTransport } from '../transport/index.js';
 import { SystemClock } from '../util/clock.js';
+import { NO_TRACE, type EventTrace } from '../util/event-trace.js';
 import type { Logger } from '../util/logger.js';
 import { createApiMetrics, type ApiMetrics } from '../apiserver/metrics.js';
 import { CliError, asListenError } from './cli-error.js';
@@ -24,6 +25,8 @@ export interface PeerRuntimeOptions {
   readonly logger: Logger;
   /** Called once if the peer stops on a fatal disk error. */
   readonly onFatal: (error: Error) => void;
+  /** The loop's and the API's steps, for latency study (RAFTPLANE_TRACE_DIR). */
+  readonly trace?: EventTrace;
 }
 
 export interface PeerRuntime {
@@ -32,6 +35,7 @@ export interface PeerRuntime {
   readonly kv: ReplicatedKv;
   readonly metrics: ApiMetrics;
   readonly transport: WsTransport;
+  readonly trace: EventTrace;
   /** Hands off leadership (bounded), then stops raft, transport and disk, and releases the data dir. */
   stop(): Promise<void>;
 }
@@ -55,6 +59,7 @@ export async function startPeerRuntime(options: PeerRuntimeOptions): Promise<Pee
 
 async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint8Array, dataDir: PeerDataDir): Promise<PeerRuntime> {
   const { config, logger } = options;
+  const trace = options.trace ?? NO_TRACE;
   const clock = new SystemClock();
   const members: MemberInfo[] = config.peers.map((p) => ({ id: p.id, peerUrl: peerUrlOf(p), clientUrl: apiUrlOf(p) }));
   const transport = new WsTransport({
@@ -94,6 +99,7 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
       ...(config.raft.snapshotEveryEntries !== undefined ? { snapshotEveryEntries: config.raft.snapshotEveryEntries } : {}),
       ...(config.raft.compactionMarginEntries !== undefined ? { compactionMarginEntries: config.raft.compactionMarginEntries } : {}),
       onFatal: options.onFatal,
+      trace,
     },
     members,
   );
@@ -127,5 +133,5 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
       await peer.stop();
       await dataDir.release();
     })());
-  return { spec, peer, kv, metrics, transport, stop };
+  return { spec, peer, kv, metrics, transport, trace, stop };
 }

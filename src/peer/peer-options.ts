@@ -1,3 +1,4 @@
+import type { EventTrace } from '../util/event-trace.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/clock.js';
 import type { DurableLog } from '../storage/index.js';
@@ -34,6 +35,8 @@ export interface PeerOptions {
   readonly observeFsyncMs?: (ms: number) => void;
   /** Called once if the peer stops on a fatal error (a failed fsync). */
   readonly onFatal?: (error: Error) => void;
+  /** Marks the loop's steps (readable, turn, ready, write, written) for latency study. */
+  readonly trace?: EventTrace;
 }
 
 export const PEER_DEFAULTS = {

@@ -1,5 +1,6 @@
 import { assert } from '../util/assert.js';
 import { isRaftplaneError } from '../util/errors.js';
+import { NO_TRACE, type EventTrace } from '../util/event-trace.js';
 import type { Mutable } from '../util/mutable.js';
 import { nextTurn } from '../util/next-turn.js';
 import { SeededRng, randomSeed } from '../util/rng.js';
@@ -69,11 +70,13 @@ export class RaftPeer {
   private inFlight = new Set<number>();
   private knownLeader = '';
   private role: Role = 'follower';
+  private readonly trace: EventTrace;
 
   constructor(options: PeerOptions, initialMembers: readonly MemberInfo[]) {
     this.opts = options;
     this.cfg = { ...PEER_DEFAULTS, ...definedOnly(options) } as typeof PEER_DEFAULTS;
     this.origin = `${options.id}/${(options.seed ?? randomSeed()).toString(36)}${Date.now().toString(36)}`;
+    this.trace = options.trace ?? NO_TRACE;
     this.members = new MemberDirectory(initialMembers);
     this.snapshots = new SnapshotSteps({
       stateMachine: options.stateMachine,
@@ -105,7 +108,10 @@ export class RaftPeer {
     assert(this.state === 'new', 'start() once');
     const durable = await this.opts.durableLog.open();
     await this.recover(durable);
-    this.opts.transport.onReadable(() => this.signal());
+    this.opts.transport.onReadable(() => {
+      this.trace.mark('readable');
+      this.signal();
+    });
     this.opts.transport.onUnreachable((peer) => {
       if (this.state === 'running') this.node.reportUnreachable(peer);
     });
@@ -237,6 +243,7 @@ export class RaftPeer {
       // Let the rest of this event-loop turn's I/O (other acks, client requests) arrive
       // first, so one loop turn, one synced write and one frame per peer serve them all.
       await nextTurn();
+      this.trace.mark('turn');
       this.wake = undefined;
       this.workPending = false;
       if (this.state !== 'running') break;
@@ -376,6 +383,7 @@ export class RaftPeer {
 
   /** Returns a promise when the Ready has a synced write to wait for; otherwise it is done on return. */
   private handleReady(rd: Ready): Promise<void> | undefined {
+    if (this.trace.enabled) this.trace.mark('ready', describeReady(rd));
     if (rd.softState !== undefined) {
       this.role = rd.softState.role;
       if (rd.softState.leader !== this.knownLeader) this.leaderChanged(rd.softState.leader);
@@ -442,8 +450,10 @@ export class RaftPeer {
 
   private async save(update: DurableUpdate): Promise<void> {
     const startedMs = this.nowMs();
+    this.trace.mark('write');
     try {
       await this.opts.durableLog.save(update);
+      this.trace.mark('written');
       this.opts.observeFsyncMs?.(this.nowMs() - startedMs);
     } catch (error) {
       throw new PeerError('PEER_DISK_FAILED', `disk write failed, stopping: ${(error as Error).message}`, { cause: (error as Error).message });
@@ -584,6 +594,12 @@ export class RaftPeer {
   private nowMs(): number {
     return this.opts.clock.nowMs();
   }
+}
+
+/** `entries/committed/messages`, each message as type>to, with #n for n entries. */
+function describeReady(rd: Ready): string {
+  const messages = rd.messages.map((m) => `${m.type}>${m.to}${m.entries.length > 0 ? `#${m.entries.length}` : ''}`).join(',');
+  return `${rd.entries.length}/${rd.committedEntries.length}/${messages}`;
 }
 
 function stableHash(text: string): number {

@@ -5,6 +5,10 @@ import { MemoryNetwork } from '../../src/transport/index.js';
 import { MemoryDisk, MemoryDurableLog, type StorageFaultHooks } from '../../src/storage/index.js';
 import { SystemClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { RecordingTrace, type TraceEvent } from '../../src/util/event-trace.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Packr } from 'msgpackr';
 
 /** A tiny deterministic state machine: an append-only list of strings. */
@@ -31,7 +35,7 @@ class ListMachine implements ReplicatedStateMachine {
 const ids = ['p1', 'p2', 'p3'];
 const members = ids.map((id) => ({ id, peerUrl: `ws://127.0.0.1:1/${id}`, clientUrl: `http://127.0.0.1:1/${id}` }));
 
-async function cluster(options: { snapshotEveryEntries?: number; compactionMarginEntries?: number } = {}, faults: Map<string, StorageFaultHooks> = new Map()) {
+async function cluster(options: { snapshotEveryEntries?: number; compactionMarginEntries?: number; trace?: RecordingTrace } = {}, faults: Map<string, StorageFaultHooks> = new Map()) {
   const net = new MemoryNetwork();
   const disks = new Map(ids.map((id) => [id, new MemoryDisk()]));
   const machines = new Map<string, ListMachine>();
@@ -200,6 +204,20 @@ t.test('work ahead of the next snapshot waits until the turn\'s messages have le
   for (let i = 0; i < 20; i++) await leader.propose(`v${i}`);
   t.ok(queued.length >= 20, `the loop worked ahead on its turns (${queued.length} times)`);
   t.same(queued.filter((n) => n > 0), [], 'never with messages of the turn still queued');
+});
+
+t.test('a traced peer marks its loop: readable, turn, the Ready, and its synced write', async (t) => {
+  const trace = new RecordingTrace();
+  const { leader } = await running(t, { trace });
+  await write(leader, 'traced');
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'trace-')), 'peers.json');
+  await trace.writeTo(file);
+  const { events } = JSON.parse(readFileSync(file, 'utf8')) as { events: TraceEvent[] };
+  const codes = new Set(events.map((e) => e[1]));
+  for (const code of ['readable', 'turn', 'ready', 'write', 'written']) t.ok(codes.has(code), `marks ${code}`);
+  t.ok(events.some((e) => e[1] === 'ready' && /^1\/0\/.*append>p\d#1/.test(e[2])), 'a leader Ready appending the entry, with its messages');
+  const firstWrite = events.findIndex((e) => e[1] === 'write');
+  t.ok(firstWrite >= 0 && events.slice(firstWrite).some((e) => e[1] === 'written'), 'a write is followed by its end');
 });
 
 t.test('an idle cluster does not write to disk on heartbeats: a commit index alone is not synced', async (t) => {

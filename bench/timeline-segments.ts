@@ -1,0 +1,182 @@
+/**
+ * Where each put of a one-client run spent its time, from the peers' timelines
+ * (RAFTPLANE_TRACE_DIR) and the client's own record of each request. With one client
+ * every request is alone in the cluster, so the events in its window are its own (or
+ * the tail of the one before): the first leader Ready that appends one entry after the
+ * request arrived is its entry, and so on down the path.
+ */
+
+/** [time ms since the epoch, code, detail], as RecordingTrace writes them. */
+export type TimelineEvent = readonly [number, string, string];
+
+export interface Request {
+  readonly startMs: number;
+  readonly latencyMs: number;
+  /** The peer the client sent it to. */
+  readonly origin: string;
+}
+
+export const SEGMENTS = [
+  ['clientToOrigin', 'client → origin'],
+  ['originToLeader', 'origin → leader Ready'],
+  ['leaderToFollower', 'leader → first follower turn'],
+  ['leaderWrite', "leader's write"],
+  ['followerWrite', "first follower's write"],
+  ['ackFlight', 'ack flight'],
+  ['commit', 'leader Ready → commit'],
+  ['commitNotice', 'commit notice'],
+  ['commitToResponse', 'commit → response'],
+  ['responseToClient', 'response → client'],
+] as const;
+
+export type SegmentName = (typeof SEGMENTS)[number][0];
+
+export interface RequestSegments {
+  readonly latencyMs: number;
+  readonly leader: string;
+  readonly leaderWriteStart: number;
+  readonly leaderWriteEnd: number;
+  readonly segments: Readonly<Record<SegmentName, number>>;
+}
+
+class PeerTimeline {
+  private readonly times: number[];
+
+  constructor(private readonly events: readonly TimelineEvent[]) {
+    this.times = events.map((e) => e[0]);
+  }
+
+  /** Time of the first event in [from, until) that matches, if any. */
+  first(from: number, until: number, match: (code: string, detail: string) => boolean): number | undefined {
+    for (let i = lowerBound(this.times, from); i < this.events.length; i++) {
+      const [time, code, detail] = this.events[i]!;
+      if (time >= until) return undefined;
+      if (match(code, detail)) return time;
+    }
+    return undefined;
+  }
+
+  gcs(): Array<[number, number]> {
+    return this.events.filter((e) => e[1] === 'gc').map((e) => [e[0], e[0] + Number(e[2].split(':')[1])]);
+  }
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** `entries/committed/messages` (RaftPeer's describeReady). */
+function readyParts(detail: string): { entries: number; committed: number; messages: string } {
+  const [entries, committed, ...rest] = detail.split('/');
+  return { entries: Number(entries), committed: Number(committed), messages: rest.join('/') };
+}
+
+const isLeaderAppend = (code: string, detail: string): boolean => {
+  if (code !== 'ready') return false;
+  const r = readyParts(detail);
+  return r.entries > 0 && r.messages.includes('append>');
+};
+const isFollowerAppend = (code: string, detail: string): boolean => code === 'ready' && readyParts(detail).entries > 0;
+const isCommit = (code: string, detail: string): boolean => code === 'ready' && readyParts(detail).committed > 0;
+
+/** Segments of every request whose whole path the timelines show (others are skipped). */
+export function segmentRequests(requests: readonly Request[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>): RequestSegments[] {
+  const peers = new Map([...timelines].map(([id, events]) => [id, new PeerTimeline([...events].sort((a, b) => a[0] - b[0]))]));
+  const out: RequestSegments[] = [];
+  for (const request of requests) {
+    const s = request.startMs;
+    const e = s + request.latencyMs;
+    const origin = peers.get(request.origin);
+    if (origin === undefined) continue;
+    const httpIn = origin.first(s - 0.05, e, (code, detail) => code === 'http-in' && detail === '/v3/kv/put');
+    if (httpIn === undefined) continue;
+    let leader: string | undefined;
+    let leaderReady = Infinity;
+    for (const [id, timeline] of peers) {
+      const t = timeline.first(httpIn, e, isLeaderAppend);
+      if (t !== undefined && t < leaderReady) [leader, leaderReady] = [id, t];
+    }
+    if (leader === undefined) continue;
+    const lead = peers.get(leader)!;
+    const leaderWriteStart = lead.first(leaderReady, e, (code) => code === 'write');
+    const leaderWriteEnd = leaderWriteStart === undefined ? undefined : lead.first(leaderWriteStart, e + 1, (code) => code === 'written');
+    const commit = lead.first(leaderReady + 0.0005, e, isCommit);
+    if (leaderWriteStart === undefined || leaderWriteEnd === undefined || commit === undefined) continue;
+    let followerTurn = Infinity;
+    let followerWrite = Infinity;
+    let followerWritten = Infinity;
+    for (const [id, timeline] of peers) {
+      if (id === leader) continue;
+      const turn = timeline.first(leaderReady, e, isFollowerAppend);
+      if (turn === undefined) continue;
+      followerTurn = Math.min(followerTurn, turn);
+      const write = timeline.first(turn, e, (code) => code === 'write');
+      const written = write === undefined ? undefined : timeline.first(write, e + 1, (code) => code === 'written');
+      if (write !== undefined && written !== undefined && written < followerWritten) [followerWrite, followerWritten] = [write, written];
+    }
+    if (followerWritten === Infinity) continue;
+    const ackArrived = lead.first(followerWritten, e + 1, (code) => code === 'readable') ?? followerWritten;
+    const originCommit = request.origin === leader ? commit : origin.first(commit, e + 0.1, isCommit);
+    if (originCommit === undefined) continue;
+    const httpOut = origin.first(originCommit, e + 0.3, (code) => code === 'http-out');
+    if (httpOut === undefined) continue;
+    out.push({
+      latencyMs: request.latencyMs,
+      leader,
+      leaderWriteStart,
+      leaderWriteEnd,
+      segments: {
+        clientToOrigin: httpIn - s,
+        originToLeader: leaderReady - httpIn,
+        leaderToFollower: followerTurn - leaderReady,
+        leaderWrite: leaderWriteEnd - leaderWriteStart,
+        followerWrite: followerWritten - followerWrite,
+        ackFlight: ackArrived - followerWritten,
+        commit: commit - leaderReady,
+        commitNotice: originCommit - commit,
+        commitToResponse: httpOut - originCommit,
+        responseToClient: e - httpOut,
+      },
+    });
+  }
+  return out;
+}
+
+export interface Band {
+  readonly name: string;
+  readonly count: number;
+  readonly meanLatencyMs: number;
+  readonly means: Readonly<Record<SegmentName, number>>;
+}
+
+/** Mean segments of the requests between two latency quantiles (from inclusive, to exclusive; 1 = the slowest included). */
+export function band(all: readonly RequestSegments[], name: string, fromQ: number, toQ: number): Band {
+  const sorted = [...all].sort((a, b) => a.latencyMs - b.latencyMs);
+  const picked = sorted.slice(Math.floor(fromQ * sorted.length), toQ >= 1 ? sorted.length : Math.floor(toQ * sorted.length));
+  const mean = (f: (r: RequestSegments) => number): number => (picked.length === 0 ? Number.NaN : picked.reduce((sum, r) => sum + f(r), 0) / picked.length);
+  const means = Object.fromEntries(SEGMENTS.map(([key]) => [key, mean((r) => r.segments[key])])) as Record<SegmentName, number>;
+  return { name, count: picked.length, meanLatencyMs: mean((r) => r.latencyMs), means };
+}
+
+/** Among the slowest `share` of requests: how many had a slow leader write, and whether a GC on the leader fell inside it. */
+export function slowLeaderWrites(all: readonly RequestSegments[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>, share: number): { slowest: number; slowWrite: number; slowWriteWithGc: number } {
+  const sorted = [...all].sort((a, b) => a.latencyMs - b.latencyMs);
+  const medianWrite = [...all].map((r) => r.segments.leaderWrite).sort((a, b) => a - b)[Math.floor(all.length / 2)] ?? 0;
+  const slowest = sorted.slice(Math.floor((1 - share) * sorted.length));
+  const gcs = new Map([...timelines].map(([id, events]) => [id, new PeerTimeline(events).gcs()]));
+  let slowWrite = 0;
+  let slowWriteWithGc = 0;
+  for (const r of slowest) {
+    if (r.segments.leaderWrite < medianWrite + 0.5) continue;
+    slowWrite++;
+    if ((gcs.get(r.leader) ?? []).some(([a, b]) => a < r.leaderWriteEnd && b > r.leaderWriteStart)) slowWriteWithGc++;
+  }
+  return { slowest: slowest.length, slowWrite, slowWriteWithGc };
+}

@@ -1,0 +1,64 @@
+import t from 'tap';
+import { band, segmentRequests, slowLeaderWrites, type TimelineEvent } from '../../bench/timeline-segments.js';
+
+/** One put through follower p1 to leader p2, times in ms after the client sent it at 1000. */
+function onePut(s: number, leaderWriteMs = 0.54, gcOnLeader = false): Map<string, TimelineEvent[]> {
+  const at = (ms: number): number => s + ms;
+  const p1: TimelineEvent[] = [
+    [at(0.1), 'http-in', '/v3/kv/put'],
+    [at(0.16), 'ready', '0/0/propose>p2'],
+    [at(0.33), 'readable', ''],
+    [at(0.36), 'ready', '1/0/append-resp>p2'],
+    [at(0.37), 'write', ''],
+    [at(0.77), 'written', ''],
+    [at(1.05), 'ready', '0/1/append-resp>p2'],
+    [at(1.2), 'http-out', '/v3/kv/put'],
+  ];
+  const p2: TimelineEvent[] = [
+    [at(0.2), 'readable', ''],
+    [at(0.25), 'ready', '1/0/append>p1#1,append>p3#1'],
+    [at(0.26), 'write', ''],
+    [at(0.26 + leaderWriteMs), 'written', ''],
+    [at(0.85), 'readable', ''],
+    [at(0.95), 'ready', '0/1/append>p1,append>p3'],
+    ...(gcOnLeader ? ([[at(0.3), 'gc', 'minor:0.400']] as TimelineEvent[]) : []),
+  ];
+  const p3: TimelineEvent[] = [
+    [at(0.4), 'ready', '1/0/append-resp>p2'],
+    [at(0.41), 'write', ''],
+    [at(0.9), 'written', ''],
+  ];
+  return new Map([['p1', p1], ['p2', p2], ['p3', p3]]);
+}
+
+t.test('a put through a follower is cut into the segments of its path', async (t) => {
+  const [r] = segmentRequests([{ startMs: 1000, latencyMs: 1.5, origin: 'p1' }], onePut(1000));
+  t.ok(r !== undefined, 'traced end to end');
+  t.equal(r?.leader, 'p2');
+  const expected = { clientToOrigin: 0.1, originToLeader: 0.15, leaderToFollower: 0.11, leaderWrite: 0.54, followerWrite: 0.4, ackFlight: 0.08, commit: 0.7, commitNotice: 0.1, commitToResponse: 0.15, responseToClient: 0.3 };
+  for (const [key, value] of Object.entries(expected)) t.ok(Math.abs(r!.segments[key as keyof typeof expected] - value) < 1e-6, `${key} ${r!.segments[key as keyof typeof expected].toFixed(3)}`);
+});
+
+t.test('a request whose path the timelines do not show is skipped, not guessed', async (t) => {
+  const timelines = onePut(1000);
+  t.same(segmentRequests([{ startMs: 5000, latencyMs: 1.5, origin: 'p1' }], timelines), [], 'no events in its window');
+  t.same(segmentRequests([{ startMs: 1000, latencyMs: 1.5, origin: 'p9' }], timelines), [], 'an unknown origin');
+});
+
+t.test('bands average by latency; slow leader writes are counted with the GCs inside them', async (t) => {
+  const timelines = new Map<string, TimelineEvent[]>([['p1', []], ['p2', []], ['p3', []]]);
+  const requests = [];
+  for (let i = 0; i < 10; i++) {
+    const s = 1000 + i * 10;
+    const slow = i >= 8;
+    for (const [id, events] of onePut(s, slow ? 1.5 : 0.5, i === 9)) timelines.get(id)!.push(...events);
+    requests.push({ startMs: s, latencyMs: slow ? 3 : 1.5, origin: 'p1' });
+  }
+  const segments = segmentRequests(requests, timelines);
+  t.equal(segments.length, 10);
+  const top = band(segments, 'top 20 %', 0.8, 1);
+  t.equal(top.count, 2);
+  t.equal(top.meanLatencyMs, 3);
+  t.ok(Math.abs(top.means.leaderWrite - 1.5) < 1e-6);
+  t.same(slowLeaderWrites(segments, timelines, 0.2), { slowest: 2, slowWrite: 2, slowWriteWithGc: 1 });
+});
