@@ -35,7 +35,7 @@ export interface PeerOptions {
   readonly observeFsyncMs?: (ms: number) => void;
   /** Called once if the peer stops on a fatal error (a failed fsync). */
   readonly onFatal?: (error: Error) => void;
-  /** Marks the loop's steps (readable, turn, ready, write, written) for latency study. */
+  /** Marks the loop's steps (readable, turn, ready, write, written) and role changes (role) for latency and failover study. */
   readonly trace?: EventTrace;
 }
 

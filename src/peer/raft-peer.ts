@@ -385,6 +385,7 @@ export class RaftPeer {
   private handleReady(rd: Ready): Promise<void> | undefined {
     if (this.trace.enabled) this.trace.mark('ready', describeReady(rd));
     if (rd.softState !== undefined) {
+      if (this.trace.enabled) this.trace.mark('role', `${rd.softState.role}:${rd.softState.leader}`);
       this.role = rd.softState.role;
       if (rd.softState.leader !== this.knownLeader) this.leaderChanged(rd.softState.leader);
     }

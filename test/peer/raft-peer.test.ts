@@ -214,7 +214,8 @@ t.test('a traced peer marks its loop: readable, turn, the Ready, and its synced 
   await trace.writeTo(file);
   const { events } = JSON.parse(readFileSync(file, 'utf8')) as { events: TraceEvent[] };
   const codes = new Set(events.map((e) => e[1]));
-  for (const code of ['readable', 'turn', 'ready', 'write', 'written']) t.ok(codes.has(code), `marks ${code}`);
+  for (const code of ['readable', 'turn', 'ready', 'write', 'written', 'role']) t.ok(codes.has(code), `marks ${code}`);
+  t.ok(events.some((e) => e[1] === 'role' && /^leader:p\d$/.test(e[2])), 'the election, as role:leader');
   t.ok(events.some((e) => e[1] === 'ready' && /^1\/0\/.*append>p\d#1/.test(e[2])), 'a leader Ready appending the entry, with its messages');
   const firstWrite = events.findIndex((e) => e[1] === 'write');
   t.ok(firstWrite >= 0 && events.slice(firstWrite).some((e) => e[1] === 'written'), 'a write is followed by its end');
