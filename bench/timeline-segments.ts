@@ -32,6 +32,7 @@ export const SEGMENTS = [
 export type SegmentName = (typeof SEGMENTS)[number][0];
 
 export interface RequestSegments {
+  readonly startMs: number;
   readonly latencyMs: number;
   readonly leader: string;
   readonly leaderWriteStart: number;
@@ -128,6 +129,7 @@ export function segmentRequests(requests: readonly Request[], timelines: Readonl
     const httpOut = origin.first(originCommit, e + 0.3, (code) => code === 'http-out');
     if (httpOut === undefined) continue;
     out.push({
+      startMs: s,
       latencyMs: request.latencyMs,
       leader,
       leaderWriteStart,
@@ -163,6 +165,15 @@ export function band(all: readonly RequestSegments[], name: string, fromQ: numbe
   const mean = (f: (r: RequestSegments) => number): number => (picked.length === 0 ? Number.NaN : picked.reduce((sum, r) => sum + f(r), 0) / picked.length);
   const means = Object.fromEntries(SEGMENTS.map(([key]) => [key, mean((r) => r.segments[key])])) as Record<SegmentName, number>;
   return { name, count: picked.length, meanLatencyMs: mean((r) => r.latencyMs), means };
+}
+
+/** How many of the slowest `share` of requests overlapped a GC pause on any peer. */
+export function slowWithGc(all: readonly RequestSegments[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>, share: number): { slowest: number; withGc: number } {
+  const sorted = [...all].sort((a, b) => a.latencyMs - b.latencyMs);
+  const slowest = sorted.slice(Math.floor((1 - share) * sorted.length));
+  const gcs = [...timelines.values()].flatMap((events) => new PeerTimeline(events).gcs());
+  const withGc = slowest.filter((r) => gcs.some(([a, b]) => a < r.startMs + r.latencyMs && b > r.startMs)).length;
+  return { slowest: slowest.length, withGc };
 }
 
 /** Among the slowest `share` of requests: how many had a slow leader write, and whether a GC on the leader fell inside it. */

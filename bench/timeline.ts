@@ -14,7 +14,7 @@ import path from 'node:path';
 import { envNumber } from './env-number.js';
 import { runLoad } from './load.js';
 import { startRaftplaneCluster } from './raftplane-cluster.js';
-import { SEGMENTS, band, segmentRequests, slowLeaderWrites, type Request, type TimelineEvent } from './timeline-segments.js';
+import { SEGMENTS, band, segmentRequests, slowLeaderWrites, slowWithGc, type Request, type TimelineEvent } from './timeline-segments.js';
 
 const seconds = envNumber('TIMELINE_SECONDS', 15, { min: 1 });
 const warmupSeconds = envNumber('TIMELINE_WARMUP_SECONDS', 15);
@@ -62,6 +62,8 @@ try {
   }
   const slow = slowLeaderWrites(segments, timelines, 0.02);
   console.log(`\nslowest 2 % (${slow.slowest}): ${slow.slowWrite} had a leader write at least 0.5 ms over its median, ${slow.slowWriteWithGc} of them with a GC on the leader inside it`);
+  const gc = slowWithGc(segments, timelines, 0.01);
+  console.log(`slowest 1 % (${gc.slowest}): ${gc.withGc} overlapped a GC pause on some peer`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

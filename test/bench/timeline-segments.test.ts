@@ -1,5 +1,5 @@
 import t from 'tap';
-import { band, segmentRequests, slowLeaderWrites, type TimelineEvent } from '../../bench/timeline-segments.js';
+import { band, segmentRequests, slowLeaderWrites, slowWithGc, type TimelineEvent } from '../../bench/timeline-segments.js';
 
 /** One put through follower p1 to leader p2, times in ms after the client sent it at 1000. */
 function onePut(s: number, leaderWriteMs = 0.54, gcOnLeader = false): Map<string, TimelineEvent[]> {
@@ -61,4 +61,6 @@ t.test('bands average by latency; slow leader writes are counted with the GCs in
   t.equal(top.meanLatencyMs, 3);
   t.ok(Math.abs(top.means.leaderWrite - 1.5) < 1e-6);
   t.same(slowLeaderWrites(segments, timelines, 0.2), { slowest: 2, slowWrite: 2, slowWriteWithGc: 1 });
+  t.same(slowWithGc(segments, timelines, 0.2), { slowest: 2, withGc: 1 });
+  t.same(slowWithGc(segments, timelines, 1), { slowest: 10, withGc: 1 }, 'only the request the GC fell inside');
 });
