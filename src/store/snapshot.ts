@@ -105,8 +105,13 @@ export async function encodeSnapshotParts(
 
 
 /**
- * The SnapshotData map written by hand around the encoded entries; each other part is
- * packed by the same Packr, so the bytes equal snapshotPackr.pack(data).
+ * The SnapshotData map written by hand around the encoded entries, each other part packed
+ * by the same Packr. The counters before the entries and the entries' array header have a
+ * fixed width (msgpack allows a wider form than the smallest), so the history's bytes start
+ * at the same offset in every image: an image shares the chunks of the one before only
+ * where they are equal at the same place (see storage's snapshot chunks), and a counter
+ * that grew into msgpack's next size class (65,536 revisions, say) would otherwise shift
+ * every byte after it and have the whole image written again.
  */
 function imageLayout(view: SnapshotView, history: EncodedHistory): { parts: Uint8Array[]; total: number; entriesStart: number; entriesEnd: number } {
   const head: Omit<SnapshotData, 'entries' | 'leases' | 'leaseIdNext'> = {
@@ -115,7 +120,7 @@ function imageLayout(view: SnapshotView, history: EncodedHistory): { parts: Uint
     compactRevision: view.compactRevision,
   };
   const before: Uint8Array[] = [Uint8Array.of(0xde, 0x00, 0x06)]; // a map of the six SnapshotData fields, as msgpackr heads objects
-  for (const [name, value] of Object.entries(head)) before.push(packed(name), packed(value));
+  for (const [name, value] of Object.entries(head)) before.push(packed(name), typeof value === 'number' ? fixedUint(value) : packed(value));
   before.push(packed('entries'), arrayHeader(view.count));
   const entries = history.partsThrough(view.count);
   const after = [packed('leases'), packed(view.leases), packed('leaseIdNext'), packed(view.leaseIdNext)];
@@ -130,13 +135,21 @@ function packed(value: unknown): Uint8Array {
   return Uint8Array.prototype.slice.call(snapshotPackr.pack(value));
 }
 
+/** msgpack array 32, whatever the length. */
 function arrayHeader(length: number): Uint8Array {
-  if (length < 16) return Uint8Array.of(0x90 | length);
-  if (length < 0x10000) return Uint8Array.of(0xdc, length >> 8, length & 0xff);
   const header = new Uint8Array(5);
   header[0] = 0xdd;
   new DataView(header.buffer).setUint32(1, length);
   return header;
+}
+
+/** msgpack uint 32 up to 2^32 - 1 (five bytes whatever the value); beyond, what Packr writes. */
+function fixedUint(value: number): Uint8Array {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) return packed(value);
+  const out = new Uint8Array(5);
+  out[0] = 0xce;
+  new DataView(out.buffer).setUint32(1, value);
+  return out;
 }
 
 function invalid(reason: string): StoreError {

@@ -89,7 +89,12 @@ t.test('a snapshot encoded in slices has the same bytes and is the state at the 
     for (let i = 0; i < puts; i++) put(store, `k${i % 7}`, `v${i}`);
     const bytes = store.snapshot();
     t.same(Buffer.from(await snapshotInSlices(store)), Buffer.from(bytes), `${puts} puts: same bytes`);
-    t.same(Buffer.from(canonical.pack(canonical.unpack(bytes))), Buffer.from(bytes), `${puts} puts: the bytes msgpack itself would write`);
+    // The smallest encoding of the same data (what earlier images were) decodes to the same state.
+    const smallest = canonical.pack(canonical.unpack(bytes));
+    t.same(canonical.unpack(smallest), canonical.unpack(bytes), `${puts} puts: msgpack reads it as plain data`);
+    const restored = newStore();
+    restored.restore(smallest);
+    t.same(Buffer.from(restored.snapshot()), Buffer.from(bytes), `${puts} puts: an image in the smallest encoding restores the same state`);
   }
   const store = newStore();
   populate(store);
@@ -137,6 +142,21 @@ t.test('each image taken in slices continues the previous one and still has the 
   t.same(Buffer.from(framed), Buffer.concat([Buffer.of(0xaa, full.byteLength % 251), Buffer.from(full)]), 'a frame of the caller is put before the image, in one buffer');
   put(store, 'o9', 'after the framed image');
   await same('continuing from the framed image');
+});
+
+t.test('the history starts at the same offset in every image, whatever size its counters reach', async (t) => {
+  const { captureSnapshot, encodeSnapshotParts } = await import('../../src/store/snapshot.js');
+  const entriesStart = async (store: StoreStateMachine): Promise<number> => (await encodeSnapshotParts(captureSnapshot(store.kv.state, [], '1'))).entriesStart;
+  const small = newStore();
+  for (let i = 0; i < 3; i++) put(small, 'k', `v${i}`);
+  const large = newStore();
+  for (let i = 0; i < 70_000; i++) put(large, 'k', `v${i}`); // revision past 65,536: msgpack's next size class
+  large.apply({ type: 'compact', request: { revision: large.revision - 20 } }); // and so is the compact revision
+  const offsets = [await entriesStart(small), await entriesStart(large)];
+  t.equal(offsets[0], offsets[1], `entries at byte ${offsets[0]} in both`);
+  const many = newStore();
+  for (let i = 0; i < 70_000; i++) put(many, `k${i}`, 'v'); // 70,000 entries: a longer array header
+  t.equal(await entriesStart(many), offsets[0], 'and with more entries than a 16-bit count');
 });
 
 t.test('encoded history is reused while the history continues, and not after a compaction', async (t) => {
