@@ -56,10 +56,17 @@ class PeerTimeline {
     }
     return undefined;
   }
+}
 
-  gcs(): Array<[number, number]> {
-    return this.events.filter((e) => e[1] === 'gc').map((e) => [e[0], e[0] + Number(e[2].split(':')[1])]);
-  }
+/** [start, end] of each GC pause in a timeline (detail `kind:durationMs`). */
+function gcWindows(events: readonly TimelineEvent[]): Array<[number, number]> {
+  return events.filter((e) => e[1] === 'gc').map((e) => [e[0], e[0] + Number(e[2].split(':')[1])]);
+}
+
+/** The requests between two latency quantiles (from inclusive, to exclusive; 1 = the slowest included). */
+function byLatency(all: readonly RequestSegments[], fromQ: number, toQ = 1): RequestSegments[] {
+  const sorted = [...all].sort((a, b) => a.latencyMs - b.latencyMs);
+  return sorted.slice(Math.floor(fromQ * sorted.length), toQ >= 1 ? sorted.length : Math.floor(toQ * sorted.length));
 }
 
 function lowerBound(sorted: readonly number[], value: number): number {
@@ -160,8 +167,7 @@ export interface Band {
 
 /** Mean segments of the requests between two latency quantiles (from inclusive, to exclusive; 1 = the slowest included). */
 export function band(all: readonly RequestSegments[], name: string, fromQ: number, toQ: number): Band {
-  const sorted = [...all].sort((a, b) => a.latencyMs - b.latencyMs);
-  const picked = sorted.slice(Math.floor(fromQ * sorted.length), toQ >= 1 ? sorted.length : Math.floor(toQ * sorted.length));
+  const picked = byLatency(all, fromQ, toQ);
   const mean = (f: (r: RequestSegments) => number): number => (picked.length === 0 ? Number.NaN : picked.reduce((sum, r) => sum + f(r), 0) / picked.length);
   const means = Object.fromEntries(SEGMENTS.map(([key]) => [key, mean((r) => r.segments[key])])) as Record<SegmentName, number>;
   return { name, count: picked.length, meanLatencyMs: mean((r) => r.latencyMs), means };
@@ -169,19 +175,17 @@ export function band(all: readonly RequestSegments[], name: string, fromQ: numbe
 
 /** How many of the slowest `share` of requests overlapped a GC pause on any peer. */
 export function slowWithGc(all: readonly RequestSegments[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>, share: number): { slowest: number; withGc: number } {
-  const sorted = [...all].sort((a, b) => a.latencyMs - b.latencyMs);
-  const slowest = sorted.slice(Math.floor((1 - share) * sorted.length));
-  const gcs = [...timelines.values()].flatMap((events) => new PeerTimeline(events).gcs());
+  const slowest = byLatency(all, 1 - share);
+  const gcs = [...timelines.values()].flatMap(gcWindows);
   const withGc = slowest.filter((r) => gcs.some(([a, b]) => a < r.startMs + r.latencyMs && b > r.startMs)).length;
   return { slowest: slowest.length, withGc };
 }
 
 /** Among the slowest `share` of requests: how many had a slow leader write, and whether a GC on the leader fell inside it. */
 export function slowLeaderWrites(all: readonly RequestSegments[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>, share: number): { slowest: number; slowWrite: number; slowWriteWithGc: number } {
-  const sorted = [...all].sort((a, b) => a.latencyMs - b.latencyMs);
   const medianWrite = [...all].map((r) => r.segments.leaderWrite).sort((a, b) => a - b)[Math.floor(all.length / 2)] ?? 0;
-  const slowest = sorted.slice(Math.floor((1 - share) * sorted.length));
-  const gcs = new Map([...timelines].map(([id, events]) => [id, new PeerTimeline(events).gcs()]));
+  const slowest = byLatency(all, 1 - share);
+  const gcs = new Map([...timelines].map(([id, events]) => [id, gcWindows(events)]));
   let slowWrite = 0;
   let slowWriteWithGc = 0;
   for (const r of slowest) {

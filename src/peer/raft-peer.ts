@@ -404,10 +404,10 @@ export class RaftPeer {
         for (const entry of rd.committedEntries) this.applyEntry(entry);
       } catch (error) {
         if (persisting === undefined) throw error;
-        return persisting.then(
-          () => Promise.reject(error),
-          () => Promise.reject(error),
-        );
+        const rethrow = (): never => {
+          throw error;
+        };
+        return persisting.then(rethrow, rethrow); // the write settles first, then the apply error stops the peer
       }
     }
     if (persisting === undefined) {
