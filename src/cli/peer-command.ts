@@ -7,6 +7,7 @@ import { startPeerApi } from './peer-api.js';
 import { startPeerRuntime } from './peer-runtime.js';
 import { stopSignal } from './stop-signal.js';
 import { TRACE_DIR_ENV, traceFromEnv } from './trace-setting.js';
+import { WAL_PREALLOCATE_ENV, walPreallocationFromEnv } from './wal-setting.js';
 
 export interface PeerCommandOptions {
   readonly config: string;
@@ -31,6 +32,8 @@ export async function runPeerCommand(options: PeerCommandOptions, write: (line: 
   logger.info({ heapGrowingPercent }, 'V8 heap growth between full GCs (RAFTPLANE_HEAP_GROWING_PERCENT)');
   const tracing = traceFromEnv(process.env, options.id);
   if (tracing !== undefined) logger.info({ file: tracing.file }, `recording a timeline (${TRACE_DIR_ENV})`);
+  const walPreallocation = walPreallocationFromEnv(process.env);
+  if (!walPreallocation) logger.info(`LevelDB's log is not preallocated (${WAL_PREALLOCATE_ENV}=off)`);
   const stop = stopSignal();
   let fatal: ((error: Error) => void) | undefined;
   const failed = new Promise<Error>((resolve) => (fatal = resolve));
@@ -40,6 +43,7 @@ export async function runPeerCommand(options: PeerCommandOptions, write: (line: 
     initialClusterState: state,
     logger,
     onFatal: (error) => fatal?.(error),
+    walPreallocation,
     ...(tracing !== undefined ? { trace: tracing.trace } : {}),
   });
   let api;

@@ -27,6 +27,8 @@ export interface PeerRuntimeOptions {
   readonly onFatal: (error: Error) => void;
   /** The loop's and the API's steps, for latency study (RAFTPLANE_TRACE_DIR). */
   readonly trace?: EventTrace;
+  /** Keep zeros written ahead of LevelDB's log (RAFTPLANE_WAL_PREALLOCATE); on by default. */
+  readonly walPreallocation?: boolean;
 }
 
 export interface PeerRuntime {
@@ -75,7 +77,7 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
   });
   // Gauges read the KV only when scraped, after it exists.
   let kvRef: ReplicatedKv | undefined;
-  const raftLog = new LevelDurableLog({ location: dataDir.logDir });
+  const raftLog = new LevelDurableLog({ location: dataDir.logDir, ...(options.walPreallocation === false ? { walPreallocation: false } : {}) });
   const metrics = createApiMetrics({
     store: { status: () => (kvRef as ReplicatedKv).status() },
     transportStats: () => transport.stats(),

@@ -10,6 +10,7 @@ import { recover, type LevelDb } from './level-recovery.js';
 import type { LayoutOp } from './log-layout.js';
 import { encodeJson } from './meta-codec.js';
 import { PartedImage } from './parted-image.js';
+import { FRAGMENT_BYTES, HEADER_SLACK_BYTES, LevelWalPreallocator, WRITE_BATCH_HEADER_BYTES, batchOpBytes, logBytesBound, type WalPreallocatorOptions } from './level-wal-preallocator.js';
 import { RECORD_HEADER_BYTES, corrupt, openRecord, recordChecksum, sealInPlace, sealRecord } from './record-codec.js';
 import { borrowsOnlyFrom, chunksLeftBehind, encodeManifest, type ChunkRef, type SnapshotManifest } from './snapshot-manifest.js';
 import { StorageError } from './storage-error.js';
@@ -22,6 +23,8 @@ export interface LevelDurableLogOptions {
   /** Chunks are written in synced batches of about this size before the manifest. */
   readonly snapshotBatchBytes?: number;
   readonly faults?: StorageFaultHooks;
+  /** Zeros kept written ahead of LevelDB's log (see level-wal-preallocator.ts); false turns it off. */
+  readonly walPreallocation?: WalPreallocatorOptions | false;
 }
 
 type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
@@ -48,6 +51,9 @@ export class LevelDurableLog extends DurableLogBase {
   private readonly staged = new WeakMap<Snapshot, SnapshotManifest>();
   private readonly snapshotChunkBytes: number;
   private readonly snapshotBatchBytes: number;
+  private wal: LevelWalPreallocator | undefined;
+  /** No entry record at or below this index is on disk (once sweeps issued up to it have landed). */
+  private sweptThrough = 0;
 
   constructor(private readonly options: LevelDurableLogOptions) {
     super(options.faults);
@@ -77,6 +83,10 @@ export class LevelDurableLog extends DurableLogBase {
     const recoveredData = recovered.state.snapshot?.data;
     this.image = recoveredData === undefined ? undefined : PartedImage.whole(recoveredData);
     this.nextSnapshotId = recovered.highestSnapshotId + 1;
+    this.sweptThrough = recovered.state.snapshot?.meta.index ?? 0;
+    // No write is in flight now, so the log's size is LevelDB's offset in it.
+    const walOptions = this.options.walPreallocation;
+    if (walOptions !== false) this.wal = LevelWalPreallocator.start(this.options.location, walOptions);
     return recovered.state;
   }
 
@@ -105,7 +115,7 @@ export class LevelDurableLog extends DurableLogBase {
     const coveredThrough = manifest?.index ?? 0;
     const entries = new EntryArena(ops);
     for (const op of ops) appendBatchOps(op, batch, coveredThrough, entries);
-    await writeBatch(db, batch);
+    await this.write(db, batch);
     this.manifest = manifest;
     if (lastSnapshot !== undefined) this.image = this.imageOf(lastSnapshot);
     this.syncedWrites += 1;
@@ -115,18 +125,54 @@ export class LevelDurableLog extends DurableLogBase {
 
   /** Not atomic, and need not be: recovery treats entries at or below the snapshot as stray. */
   private sweepCovered(db: LevelDb, throughIndex: number): void {
-    void this.beside(() => db.clear({ gte: ENTRY_RANGE.gte, lt: entryKey(throughIndex + 1) })).catch(() => undefined);
+    void this.beside(() => this.clearEntries(db, throughIndex)).catch(() => undefined);
   }
 
   protected async compactImpl(throughIndex: number): Promise<void> {
     // The layout keeps nothing at or below the snapshot, so this only sweeps
     // records a crash might have left behind. Not atomic, and need not be.
-    await this.requireDb().clear({ gte: ENTRY_RANGE.gte, lt: entryKey(throughIndex + 1) });
+    await this.clearEntries(this.requireDb(), throughIndex);
+  }
+
+  /** Deletes every entry record at or below throughIndex. */
+  private async clearEntries(db: LevelDb, throughIndex: number): Promise<void> {
+    const records = Math.max(0, throughIndex - this.sweptThrough);
+    await this.admitted(db, clearLogBound(records), () => db.clear({ gte: ENTRY_RANGE.gte, lt: entryKey(throughIndex + 1) }));
+    this.sweptThrough = Math.max(this.sweptThrough, throughIndex);
+  }
+
+  /** One synced batch, admitted by the preallocator first. */
+  private write(db: LevelDb, batch: BatchOp[]): Promise<void> {
+    return this.admitted(db, batchLogBound(batch), () => writeBatch(db, batch));
+  }
+
+  /** Runs a write once the preallocator lets a write of at most `bound` log bytes go. */
+  private admitted(db: LevelDb, bound: number, write: () => Promise<void>): Promise<void> {
+    const wal = this.wal;
+    if (wal === undefined) return write();
+    const wait = wal.admit(bound);
+    if (wait !== undefined) return wait.then(() => this.admitted(db, bound, write));
+    let written: Promise<void>;
+    try {
+      written = write();
+    } catch (error) {
+      wal.settle();
+      throw error;
+    }
+    return written.finally(() => wal.settle());
+  }
+
+  /** What the log preallocator has done (undefined when it is off). */
+  walPreallocation(): ReturnType<LevelWalPreallocator['stats']> | undefined {
+    return this.wal?.stats();
   }
 
   protected async closeImpl(): Promise<void> {
     const db = this.db;
     this.db = undefined;
+    const wal = this.wal;
+    this.wal = undefined;
+    await wal?.close();
     if (db !== undefined && db.status === 'open') await db.close();
   }
 
@@ -151,7 +197,7 @@ export class LevelDurableLog extends DurableLogBase {
     let comparedBytes = 0;
     const flush = async (): Promise<void> => {
       await this.beforeWrite('snapshot-chunks');
-      await writeBatch(db, pending);
+      await this.write(db, pending);
       this.syncedWrites += 1;
       this.bytesWritten += pendingBytes;
       this.snapshotBytesWritten += pendingBytes;
@@ -240,6 +286,24 @@ function writeBatch(db: LevelDb, operations: BatchOp[]): Promise<void> {
   }
   const native = db as unknown as { _batch?: (ops: BatchOp[], options: typeof SYNC) => Promise<void> };
   return typeof native._batch === 'function' ? native._batch(operations, SYNC) : db.batch(operations, SYNC);
+}
+
+/** An upper bound on the bytes a batch adds to LevelDB's log. */
+function batchLogBound(batch: readonly BatchOp[]): number {
+  let rep = WRITE_BATCH_HEADER_BYTES;
+  for (const op of batch) rep += batchOpBytes(op.key.byteLength, op.type === 'put' ? op.value.byteLength : undefined);
+  return logBytesBound(rep);
+}
+
+/**
+ * An upper bound on the log bytes of clearing `records` entry records: classic-level's
+ * clear deletes in batches of about 16 KiB of keys, so of at least 256 of ours each; each
+ * batch has at most one more fragment than its share of 32 KiB blocks (see logBytesBound).
+ */
+function clearLogBound(records: number): number {
+  const batches = Math.ceil(records / 256) + 1;
+  const rep = records * batchOpBytes(ENTRY_KEY_BYTES, undefined) + batches * WRITE_BATCH_HEADER_BYTES;
+  return rep + (2 * HEADER_SLACK_BYTES) * batches + HEADER_SLACK_BYTES * Math.ceil(rep / FRAGMENT_BYTES);
 }
 
 function findLastSnapshot(ops: readonly LayoutOp[]): Snapshot | undefined {
