@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { Level } from 'level';
@@ -46,6 +46,24 @@ t.test('logBytesBound is never below what LevelDB adds to its log, wherever a ba
     }
   }
   t.ok(worstSlack >= 0 && worstSlack < 64, `the bound is tight (least slack ${worstSlack} bytes)`);
+});
+
+t.test('LevelDB writes its log at its own offset, not at the end of the file (no O_APPEND)', async (t) => {
+  const location = join(await tempDir(t), 'raw');
+  const db = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' });
+  await db.open();
+  await db.put(Uint8Array.of(1), randomBytes(100), { sync: true });
+  const log = newestLog(location);
+  const extended = log.size + 100_000;
+  appendFileSync(join(location, log.name), Buffer.alloc(extended - log.size));
+  await db.put(Uint8Array.of(2), randomBytes(100), { sync: true });
+  t.equal(newestLog(location).size, extended, 'the write landed inside the zeros: the file did not grow');
+  await db.close();
+  const reopened = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' });
+  await reopened.open();
+  t.teardown(() => reopened.close());
+  t.ok(await reopened.get(Uint8Array.of(1)), 'the first record recovers');
+  t.ok(await reopened.get(Uint8Array.of(2)), 'the record written over zeros recovers past the zero tail');
 });
 
 t.test('a LevelDurableLog writes over zeros, across LevelDB log files, and recovers everything', async (t) => {
