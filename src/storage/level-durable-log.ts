@@ -54,6 +54,8 @@ export class LevelDurableLog extends DurableLogBase {
   private wal: LevelWalPreallocator | undefined;
   /** No entry record at or below this index is on disk (once sweeps issued up to it have landed). */
   private sweptThrough = 0;
+  /** No entry record below this index has been on disk since open (bounds what a sweep deletes). */
+  private lowestEntry = Infinity;
 
   constructor(private readonly options: LevelDurableLogOptions) {
     super(options.faults);
@@ -84,6 +86,7 @@ export class LevelDurableLog extends DurableLogBase {
     this.image = recoveredData === undefined ? undefined : PartedImage.whole(recoveredData);
     this.nextSnapshotId = recovered.highestSnapshotId + 1;
     this.sweptThrough = recovered.state.snapshot?.meta.index ?? 0;
+    this.lowestEntry = recovered.state.entries[0]?.index ?? Infinity;
     // No write is in flight now, so the log's size is LevelDB's offset in it.
     const walOptions = this.options.walPreallocation;
     if (walOptions !== false) this.wal = LevelWalPreallocator.start(this.options.location, walOptions);
@@ -114,7 +117,10 @@ export class LevelDurableLog extends DurableLogBase {
     // lands, recovery ignores them. They are swept afterwards, beside the queue.
     const coveredThrough = manifest?.index ?? 0;
     const entries = new EntryArena(ops);
-    for (const op of ops) appendBatchOps(op, batch, coveredThrough, entries);
+    for (const op of ops) {
+      appendBatchOps(op, batch, coveredThrough, entries);
+      if (op.kind === 'put-entry' && op.entry.index < this.lowestEntry) this.lowestEntry = op.entry.index;
+    }
     await this.write(db, batch);
     this.manifest = manifest;
     if (lastSnapshot !== undefined) this.image = this.imageOf(lastSnapshot);
@@ -136,7 +142,7 @@ export class LevelDurableLog extends DurableLogBase {
 
   /** Deletes every entry record at or below throughIndex. */
   private async clearEntries(db: LevelDb, throughIndex: number): Promise<void> {
-    const records = Math.max(0, throughIndex - this.sweptThrough);
+    const records = Math.max(0, throughIndex - Math.max(this.sweptThrough, this.lowestEntry - 1));
     await this.admitted(db, clearLogBound(records), () => db.clear({ gte: ENTRY_RANGE.gte, lt: entryKey(throughIndex + 1) }));
     this.sweptThrough = Math.max(this.sweptThrough, throughIndex);
   }

@@ -108,6 +108,25 @@ t.test('a LevelDurableLog writes over zeros, across LevelDB log files, and recov
   t.equal(state.hardState.commit, index - 1);
 });
 
+t.test('a sweep is bounded by the entries on disk: a snapshot installed on an empty log moves no zeros far ahead', async (t) => {
+  const location = join(await tempDir(t), 'log');
+  const log = new LevelDurableLog({ location });
+  await log.open();
+  // A new peer's first save: a leader's snapshot at a high index, with no entry on disk.
+  await log.save({ snapshot: snapshot(1_000_000, 3), hardState: hardState(3, 'p1', 1_000_000) });
+  await log.compact(1_000_000);
+  await log.save({ entries: [sizedEntry(1_000_001, 3, 100)], hardState: hardState(3, 'p1', 1_000_001) });
+  await log.close();
+  // Counting every index up to the snapshot would have bounded the sweep at 12 MB of
+  // deletes and put the zeros past that.
+  const size = newestLog(location).size;
+  t.ok(size < 2 * 1024 * 1024, `the log is ${size} bytes`);
+  const reopened = new LevelDurableLog({ location });
+  const state = await reopened.open();
+  t.teardown(() => reopened.close());
+  t.same(state.entries.map((entry) => entry.index), [1_000_001]);
+});
+
 t.test('a zero tail is what LevelDB recovers past: the log on disk is longer than its data', async (t) => {
   const location = join(await tempDir(t), 'log');
   const log = new LevelDurableLog({ location });
