@@ -10,7 +10,7 @@ import { recover, type LevelDb } from './level-recovery.js';
 import type { LayoutOp } from './log-layout.js';
 import { encodeJson } from './meta-codec.js';
 import { PartedImage } from './parted-image.js';
-import { FRAGMENT_BYTES, HEADER_SLACK_BYTES, LevelWalPreallocator, WRITE_BATCH_HEADER_BYTES, batchOpBytes, logBytesBound, type WalPreallocatorOptions } from './level-wal-preallocator.js';
+import { HEADER_SLACK_BYTES, LevelWalPreallocator, WRITE_BATCH_HEADER_BYTES, batchOpBytes, logBytesBound, type WalPreallocatorOptions } from './level-wal-preallocator.js';
 import { RECORD_HEADER_BYTES, corrupt, openRecord, recordChecksum, sealInPlace, sealRecord } from './record-codec.js';
 import { borrowsOnlyFrom, chunksLeftBehind, encodeManifest, type ChunkRef, type SnapshotManifest } from './snapshot-manifest.js';
 import { StorageError } from './storage-error.js';
@@ -143,21 +143,21 @@ export class LevelDurableLog extends DurableLogBase {
   /** Deletes every entry record at or below throughIndex. */
   private async clearEntries(db: LevelDb, throughIndex: number): Promise<void> {
     const records = Math.max(0, throughIndex - Math.max(this.sweptThrough, this.lowestEntry - 1));
-    await this.admitted(db, clearLogBound(records), () => db.clear({ gte: ENTRY_RANGE.gte, lt: entryKey(throughIndex + 1) }));
+    await this.admitted(clearLogBound(records), () => db.clear({ gte: ENTRY_RANGE.gte, lt: entryKey(throughIndex + 1) }));
     this.sweptThrough = Math.max(this.sweptThrough, throughIndex);
   }
 
   /** One synced batch, admitted by the preallocator first. */
   private write(db: LevelDb, batch: BatchOp[]): Promise<void> {
-    return this.admitted(db, batchLogBound(batch), () => writeBatch(db, batch));
+    return this.admitted(batchLogBound(batch), () => writeBatch(db, batch));
   }
 
   /** Runs a write once the preallocator lets a write of at most `bound` log bytes go. */
-  private admitted(db: LevelDb, bound: number, write: () => Promise<void>): Promise<void> {
+  private admitted(bound: number, write: () => Promise<void>): Promise<void> {
     const wal = this.wal;
     if (wal === undefined) return write();
     const wait = wal.admit(bound);
-    if (wait !== undefined) return wait.then(() => this.admitted(db, bound, write));
+    if (wait !== undefined) return wait.then(() => this.admitted(bound, write));
     let written: Promise<void>;
     try {
       written = write();
@@ -303,13 +303,14 @@ function batchLogBound(batch: readonly BatchOp[]): number {
 
 /**
  * An upper bound on the log bytes of clearing `records` entry records: classic-level's
- * clear deletes in batches of about 16 KiB of keys, so of at least 256 of ours each; each
- * batch has at most one more fragment than its share of 32 KiB blocks (see logBytesBound).
+ * clear deletes in batches of about 16 KiB of keys, so of at least 256 of ours each. The
+ * batches together are bounded like one batch of all their bytes, plus, per batch after
+ * the first, two more fragments' slack (its own partial fragments at either end).
  */
 function clearLogBound(records: number): number {
   const batches = Math.ceil(records / 256) + 1;
   const rep = records * batchOpBytes(ENTRY_KEY_BYTES, undefined) + batches * WRITE_BATCH_HEADER_BYTES;
-  return rep + (2 * HEADER_SLACK_BYTES) * batches + HEADER_SLACK_BYTES * Math.ceil(rep / FRAGMENT_BYTES);
+  return logBytesBound(rep) + (2 * batches - 1) * HEADER_SLACK_BYTES;
 }
 
 function findLastSnapshot(ops: readonly LayoutOp[]): Snapshot | undefined {

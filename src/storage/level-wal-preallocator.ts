@@ -227,7 +227,7 @@ export function logBytesBound(repBytes: number): number {
 }
 
 /** A fragment's payload at most (a block less one header). */
-export const FRAGMENT_BYTES = BLOCK_BYTES - HEADER_BYTES;
+const FRAGMENT_BYTES = BLOCK_BYTES - HEADER_BYTES;
 /** Per fragment: its header, and the padding a block's end may need before it. */
 export const HEADER_SLACK_BYTES = 2 * HEADER_BYTES - 1;
 
