@@ -1,17 +1,16 @@
 import { Level } from 'level';
 import { assert } from '../util/assert.js';
+import { BatchArena, type BatchBytes } from './batch-arena.js';
 import { nextTurn } from '../util/next-turn.js';
-import type { Entry, Snapshot } from '../raft/types.js';
+import type { Snapshot } from '../raft/types.js';
 import { DurableLogBase } from './durable-log-base.js';
 import type { DurableState, StorageFaultHooks } from './durable-log.js';
-import { ENTRY_HEADER_BYTES, writeEntry } from './entry-codec.js';
-import { ENTRY_KEY_BYTES, ENTRY_RANGE, FORMAT_KEY, HARD_STATE_KEY, MANIFEST_KEY, chunkKey, entryKey, keyName, writeEntryKey } from './level-keys.js';
+import { ENTRY_KEY_BYTES, ENTRY_RANGE, FORMAT_KEY, MANIFEST_KEY, chunkKey, entryKey, keyName } from './level-keys.js';
 import { recover, type LevelDb } from './level-recovery.js';
 import type { LayoutOp } from './log-layout.js';
-import { encodeJson } from './meta-codec.js';
 import { PartedImage } from './parted-image.js';
 import { HEADER_SLACK_BYTES, LevelWalPreallocator, WRITE_BATCH_HEADER_BYTES, batchOpBytes, logBytesBound, type WalPreallocatorOptions } from './level-wal-preallocator.js';
-import { RECORD_HEADER_BYTES, corrupt, openRecord, recordChecksum, sealInPlace, sealRecord } from './record-codec.js';
+import { corrupt, openRecord, recordChecksum, sealRecord } from './record-codec.js';
 import { borrowsOnlyFrom, chunksLeftBehind, encodeManifest, type ChunkRef, type SnapshotManifest } from './snapshot-manifest.js';
 import { StorageError } from './storage-error.js';
 
@@ -56,6 +55,8 @@ export class LevelDurableLog extends DurableLogBase {
   private sweptThrough = 0;
   /** No entry record below this index has been on disk since open (bounds what a sweep deletes). */
   private lowestEntry = Infinity;
+  /** The bytes of each batch's entry and hard-state records, reused batch after batch. */
+  private readonly arena = new BatchArena();
 
   constructor(private readonly options: LevelDurableLogOptions) {
     super(options.faults);
@@ -116,12 +117,16 @@ export class LevelDurableLog extends DurableLogBase {
     // Entries a snapshot covers need not go in the atomic batch: once the manifest
     // lands, recovery ignores them. They are swept afterwards, beside the queue.
     const coveredThrough = manifest?.index ?? 0;
-    const entries = new EntryArena(ops);
-    for (const op of ops) {
-      appendBatchOps(op, batch, coveredThrough, entries);
-      if (op.kind === 'put-entry' && op.entry.index < this.lowestEntry) this.lowestEntry = op.entry.index;
+    const bytes = this.arena.lease(ops);
+    try {
+      for (const op of ops) {
+        appendBatchOps(op, batch, coveredThrough, bytes);
+        if (op.kind === 'put-entry' && op.entry.index < this.lowestEntry) this.lowestEntry = op.entry.index;
+      }
+      await this.write(db, batch);
+    } finally {
+      bytes.release();
     }
-    await this.write(db, batch);
     this.manifest = manifest;
     if (lastSnapshot !== undefined) this.image = this.imageOf(lastSnapshot);
     this.syncedWrites += 1;
@@ -319,52 +324,19 @@ function findLastSnapshot(ops: readonly LayoutOp[]): Snapshot | undefined {
   return last;
 }
 
-function appendBatchOps(op: LayoutOp, batch: BatchOp[], coveredThrough: number, entries: EntryArena): void {
+function appendBatchOps(op: LayoutOp, batch: BatchOp[], coveredThrough: number, bytes: BatchBytes): void {
   switch (op.kind) {
     case 'delete-entries':
       for (let index = Math.max(op.fromIndex, coveredThrough + 1); index <= op.toIndex; index += 1) batch.push({ type: 'del', key: entryKey(index) });
       return;
     case 'put-entry':
-      batch.push(entries.put(op.entry));
+      batch.push(bytes.putEntry(op.entry));
       return;
     case 'put-hard-state':
-      batch.push(put(HARD_STATE_KEY, encodeJson(op.hardState)));
+      batch.push(bytes.putHardState(op.hardState));
       return;
     case 'put-snapshot':
       return; // written through its chunks and manifest, see writeImpl
-  }
-}
-
-/**
- * The keys and records of one batch's entries, cut from one buffer: one allocation per
- * batch instead of three per entry (key, body, record). Each ArrayBuffer is an object the
- * garbage collector tracks and sweeps, and a batch at 128 clients holds a hundred entries.
- * LevelDB copies keys and values into its own write batch, so views are enough.
- */
-class EntryArena {
-  private readonly bytes: Uint8Array;
-  private used = 0;
-
-  constructor(ops: readonly LayoutOp[]) {
-    let size = 0;
-    for (const op of ops) if (op.kind === 'put-entry') size += ENTRY_KEY_BYTES + RECORD_HEADER_BYTES + ENTRY_HEADER_BYTES + op.entry.data.byteLength;
-    this.bytes = new Uint8Array(size);
-  }
-
-  put(entry: Entry): BatchOp {
-    const key = this.take(ENTRY_KEY_BYTES);
-    writeEntryKey(key, entry.index);
-    const value = this.take(RECORD_HEADER_BYTES + ENTRY_HEADER_BYTES + entry.data.byteLength);
-    writeEntry(value.subarray(RECORD_HEADER_BYTES), entry);
-    sealInPlace(key, value);
-    return { type: 'put', key, value };
-  }
-
-  private take(size: number): Uint8Array {
-    const start = this.used;
-    this.used += size;
-    assert(this.used <= this.bytes.byteLength, 'entry arena sized for every put-entry op');
-    return this.bytes.subarray(start, this.used);
   }
 }
 
