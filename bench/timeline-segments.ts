@@ -181,6 +181,28 @@ export function slowWithGc(all: readonly RequestSegments[], timelines: ReadonlyM
   return { slowest: slowest.length, withGc };
 }
 
+/**
+ * The p99 of all requests and of those that overlapped no GC pause on any peer, with the
+ * share that did: how far the tail would come down if the collector never paused.
+ */
+export function p99WithoutGc(all: readonly RequestSegments[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>): { p99Ms: number; p99NoGcMs: number; overlapShare: number } {
+  const gcs = [...timelines.values()].flatMap(gcWindows).sort((a, b) => a[0] - b[0]);
+  const starts = gcs.map(([a]) => a);
+  const longest = gcs.reduce((m, [a, b]) => Math.max(m, b - a), 0);
+  const overlaps = (r: RequestSegments): boolean => {
+    const end = r.startMs + r.latencyMs;
+    // Pauses that start before the request ends and no earlier than the longest pause before it.
+    for (let i = lowerBound(starts, r.startMs - longest); i < gcs.length && gcs[i]![0] < end; i++) if (gcs[i]![1] > r.startMs) return true;
+    return false;
+  };
+  const p99 = (xs: readonly number[]): number => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
+  };
+  const clean = all.filter((r) => !overlaps(r));
+  return { p99Ms: p99(all.map((r) => r.latencyMs)), p99NoGcMs: p99(clean.map((r) => r.latencyMs)), overlapShare: all.length === 0 ? 0 : 1 - clean.length / all.length };
+}
+
 /** Among the slowest `share` of requests: how many had a slow leader write, and whether a GC on the leader fell inside it. */
 export function slowLeaderWrites(all: readonly RequestSegments[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>, share: number): { slowest: number; slowWrite: number; slowWriteWithGc: number } {
   const medianWrite = [...all].map((r) => r.segments.leaderWrite).sort((a, b) => a - b)[Math.floor(all.length / 2)] ?? 0;

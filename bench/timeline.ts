@@ -14,7 +14,7 @@ import path from 'node:path';
 import { envNumber } from './env-number.js';
 import { runLoad } from './load.js';
 import { startRaftplaneCluster } from './raftplane-cluster.js';
-import { SEGMENTS, band, segmentRequests, slowLeaderWrites, slowWithGc, type Request, type TimelineEvent } from './timeline-segments.js';
+import { SEGMENTS, band, p99WithoutGc, segmentRequests, slowLeaderWrites, slowWithGc, type Request, type TimelineEvent } from './timeline-segments.js';
 
 const seconds = envNumber('TIMELINE_SECONDS', 15, { min: 1 });
 const warmupSeconds = envNumber('TIMELINE_WARMUP_SECONDS', 15);
@@ -64,6 +64,8 @@ try {
   console.log(`\nslowest 2 % (${slow.slowest}): ${slow.slowWrite} had a leader write at least 0.5 ms over its median, ${slow.slowWriteWithGc} of them with a GC on the leader inside it`);
   const gc = slowWithGc(segments, timelines, 0.01);
   console.log(`slowest 1 % (${gc.slowest}): ${gc.withGc} overlapped a GC pause on some peer`);
+  const noGc = p99WithoutGc(segments, timelines);
+  console.log(`${(100 * noGc.overlapShare).toFixed(1)} % of puts overlapped a GC pause on some peer; p99 ${noGc.p99Ms.toFixed(2)} ms, and ${noGc.p99NoGcMs.toFixed(2)} ms over the puts that overlapped none`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

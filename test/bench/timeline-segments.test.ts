@@ -1,5 +1,5 @@
 import t from 'tap';
-import { band, segmentRequests, slowLeaderWrites, slowWithGc, type TimelineEvent } from '../../bench/timeline-segments.js';
+import { band, segmentRequests, p99WithoutGc, slowLeaderWrites, slowWithGc, type TimelineEvent } from '../../bench/timeline-segments.js';
 
 /** One put through follower p1 to leader p2, times in ms after the client sent it at 1000. */
 function onePut(s: number, leaderWriteMs = 0.54, gcOnLeader = false): Map<string, TimelineEvent[]> {
@@ -63,4 +63,22 @@ t.test('bands average by latency; slow leader writes are counted with the GCs in
   t.same(slowLeaderWrites(segments, timelines, 0.2), { slowest: 2, slowWrite: 2, slowWriteWithGc: 1 });
   t.same(slowWithGc(segments, timelines, 0.2), { slowest: 2, withGc: 1 });
   t.same(slowWithGc(segments, timelines, 1), { slowest: 10, withGc: 1 }, 'only the request the GC fell inside');
+});
+
+t.test('the p99 without the puts a GC pause fell inside', async (t) => {
+  const timelines = new Map<string, TimelineEvent[]>([['p1', []], ['p2', []], ['p3', []]]);
+  const requests = [];
+  for (let i = 0; i < 4; i++) {
+    const s = 1000 + i * 10;
+    for (const [id, events] of onePut(s)) timelines.get(id)!.push(...events);
+    requests.push({ startMs: s, latencyMs: [1.5, 1.6, 4, 5][i]!, origin: 'p1' });
+  }
+  // A long pause on p3 that began before the slowest put and ended inside it, and a short
+  // one on p1 inside the second slowest.
+  timelines.get('p3')!.push([1028, 'gc', 'major:3.000']);
+  timelines.get('p1')!.push([1021, 'gc', 'minor:0.500']);
+  const segments = segmentRequests(requests, timelines);
+  t.equal(segments.length, 4);
+  t.same(p99WithoutGc(segments, timelines), { p99Ms: 5, p99NoGcMs: 1.6, overlapShare: 0.5 });
+  t.same(p99WithoutGc([], timelines), { p99Ms: 0, p99NoGcMs: 0, overlapShare: 0 }, 'no puts');
 });
