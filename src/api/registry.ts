@@ -3,7 +3,7 @@
  * (group, version, resource), by kind, by short name or singular — and lists the served
  * group-versions for discovery. Built once from the declarations in kinds/index.ts.
  */
-import { assert } from '../util/assert.js';
+import { assertionFailed } from '../util/assert.js';
 import { apiVersionOf, type KindDeclaration } from './kind.js';
 
 export interface GroupVersion {
@@ -30,8 +30,8 @@ export class KindRegistry {
   #add(declaration: KindDeclaration): void {
     const { group, version, resource, kind } = declaration;
     const byResourceKey = gvrKey(group, version, resource);
-    assert(!this.#byResource.has(byResourceKey), `resource ${byResourceKey} declared twice`);
-    assert(resource === resource.toLowerCase(), `resource ${resource} must be lower case`);
+    if (!(!this.#byResource.has(byResourceKey))) assertionFailed(`resource ${byResourceKey} declared twice`);
+    if (!(resource === resource.toLowerCase())) assertionFailed(`resource ${resource} must be lower case`);
     this.#byResource.set(byResourceKey, declaration);
     this.#byKind.set(gvkKey(group, version, kind), declaration);
     const names = [resource, declaration.singular, ...declaration.shortNames, kind.toLowerCase()];

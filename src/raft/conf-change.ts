@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import type { NodeId } from './types.js';
 
 export type ConfChangeType = 'add-voter' | 'add-learner' | 'remove-node';
@@ -34,10 +34,9 @@ export function decodeConfChange(bytes: Uint8Array): ConfChange {
   assert(Array.isArray(changes), 'conf change must have a changes array');
   for (const c of changes) {
     const single = c as Partial<ConfChangeSingle>;
-    assert(
-      single.type === 'add-voter' || single.type === 'add-learner' || single.type === 'remove-node',
-      `bad conf change type ${String(single.type)}`,
-    );
+    if (!(single.type === 'add-voter' || single.type === 'add-learner' || single.type === 'remove-node')) {
+      assertionFailed(`bad conf change type ${String(single.type)}`);
+    }
     assert(typeof single.nodeId === 'string' && single.nodeId.length > 0, 'conf change needs a node id');
     assert(single.context === undefined || typeof single.context === 'string', 'conf change context must be a string');
   }

@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import type { Entry, Snapshot } from './types.js';
 
 /**
@@ -67,7 +67,7 @@ export class UnstableLog {
   }
 
   slice(lo: number, hi: number): Entry[] {
-    assert(lo >= this.offset && hi <= this.offset + this.entries.length && lo <= hi, `unstable slice [${lo}, ${hi}) out of bounds`);
+    if (!(lo >= this.offset && hi <= this.offset + this.entries.length && lo <= hi)) assertionFailed(`unstable slice [${lo}, ${hi}) out of bounds`);
     return this.entries.slice(lo - this.offset, hi - this.offset);
   }
 }

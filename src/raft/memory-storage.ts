@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import { limitSize } from './entry-limits.js';
 import { RaftError } from './errors.js';
 import {
@@ -74,7 +74,7 @@ export class MemoryStorage {
   entries(lo: number, hi: number, maxBytes = Infinity): Entry[] {
     const offset = this.offset();
     if (lo <= offset) throw new RaftError('RAFT_COMPACTED', `index ${lo} is compacted`, { index: lo });
-    assert(hi <= this.lastIndex() + 1, `entries(${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
+    if (!(hi <= this.lastIndex() + 1)) assertionFailed(`entries(${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
     if (this.ents.length === 1) throw new RaftError('RAFT_UNAVAILABLE', 'the log is empty', { index: lo });
     return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);
   }
@@ -103,7 +103,7 @@ export class MemoryStorage {
     if (index <= this.snap.meta.index) {
       throw new RaftError('RAFT_SNAPSHOT_OUT_OF_DATE', 'snapshot is older than the one held', { index });
     }
-    assert(index <= this.lastIndex(), `snapshot index ${index} beyond last index ${this.lastIndex()}`);
+    if (!(index <= this.lastIndex())) assertionFailed(`snapshot index ${index} beyond last index ${this.lastIndex()}`);
     const meta = { index, term: this.term(index), confState };
     if (typeof data === 'function') {
       let made: Uint8Array | undefined;
@@ -124,8 +124,8 @@ export class MemoryStorage {
   compact(index: number): void {
     const offset = this.offset();
     if (index <= offset) return;
-    assert(index <= this.lastIndex(), `compact ${index} beyond last index ${this.lastIndex()}`);
-    assert(index <= this.snap.meta.index, `compact ${index} beyond snapshot ${this.snap.meta.index}`);
+    if (!(index <= this.lastIndex())) assertionFailed(`compact ${index} beyond last index ${this.lastIndex()}`);
+    if (!(index <= this.snap.meta.index)) assertionFailed(`compact ${index} beyond snapshot ${this.snap.meta.index}`);
     const boundary = this.ents[index - offset] as Entry;
     this.ents = [dummyEntry(boundary.index, boundary.term), ...this.ents.slice(index - offset + 1)];
   }
@@ -139,7 +139,7 @@ export class MemoryStorage {
     let toAppend = entries;
     if (first > (entries[0] as Entry).index) toAppend = entries.slice(first - (entries[0] as Entry).index);
     const at = (toAppend[0] as Entry).index - this.offset();
-    assert(at <= this.ents.length, `missing log entries before ${(toAppend[0] as Entry).index}`);
+    if (!(at <= this.ents.length)) assertionFailed(`missing log entries before ${(toAppend[0] as Entry).index}`);
     // In place: the log holds every entry since the last snapshot (tens of thousands under
     // load), and copying it on each append cost a tenth of a busy peer's CPU.
     this.ents.length = at;

@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assertionFailed } from '../util/assert.js';
 import { Inflights } from './inflights.js';
 
 /**
@@ -115,7 +115,7 @@ export class Progress {
     } else if (this.state === 'probe') {
       this.probeSent = true;
     } else {
-      assert(false, `sending entries in state ${this.state}`);
+      assertionFailed(`sending entries in state ${this.state}`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import { limitSize } from './entry-limits.js';
 import { isRaftplaneError } from '../util/errors.js';
 import { UnstableLog } from './log-unstable.js';
@@ -73,7 +73,7 @@ export class RaftLog {
     if (truncateOnlyOnConflict) {
       const conflict = this.findConflict(entries);
       if (conflict !== 0) {
-        assert(conflict > this.committed, `entry ${conflict} conflicts with committed entry (committed ${this.committed})`);
+        if (!(conflict > this.committed)) assertionFailed(`entry ${conflict} conflicts with committed entry (committed ${this.committed})`);
         this.append(entries.slice(conflict - (prevIndex + 1)));
       }
     } else {
@@ -94,7 +94,7 @@ export class RaftLog {
   append(entries: readonly Entry[]): number {
     if (entries.length === 0) return this.lastIndex();
     const after = (entries[0] as Entry).index - 1;
-    assert(after >= this.committed, `append after ${after} would overwrite committed ${this.committed}`);
+    if (!(after >= this.committed)) assertionFailed(`append after ${after} would overwrite committed ${this.committed}`);
     this.unstable.truncateAndAppend(entries);
     return this.lastIndex();
   }
@@ -124,13 +124,13 @@ export class RaftLog {
 
   commitTo(index: number): void {
     if (index <= this.committed) return;
-    assert(index <= this.lastIndex(), `commit ${index} beyond last index ${this.lastIndex()}`);
+    if (!(index <= this.lastIndex())) assertionFailed(`commit ${index} beyond last index ${this.lastIndex()}`);
     this.committed = index;
   }
 
   appliedTo(index: number): void {
     if (index === 0) return;
-    assert(index <= this.committed && index >= this.applied - 0, `applied ${index} out of range [${this.applied}, ${this.committed}]`);
+    if (!(index <= this.committed && index >= this.applied - 0)) assertionFailed(`applied ${index} out of range [${this.applied}, ${this.committed}]`);
     this.applied = index;
   }
 
@@ -160,7 +160,7 @@ export class RaftLog {
   slice(lo: number, hi: number, maxBytes = Infinity): Entry[] | undefined {
     if (lo >= hi) return [];
     if (lo < this.firstIndex()) return undefined;
-    assert(hi <= this.lastIndex() + 1, `slice [${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
+    if (!(hi <= this.lastIndex() + 1)) assertionFailed(`slice [${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
     let result: Entry[] = [];
     const unstableStart = this.unstable.offset;
     if (lo < unstableStart) {

@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import type { Rng } from '../util/rng.js';
 import type { ResolvedRaftConfig } from './config.js';
 import { decodeConfChange, encodeConfChange, type ConfChange } from './conf-change.js';
@@ -91,7 +91,7 @@ export class Raft {
   }
 
   private loadHardState(hs: HardState): void {
-    assert(hs.commit >= this.log.committed && hs.commit <= this.log.lastIndex(), `hard state commit ${hs.commit} out of range [${this.log.committed}, ${this.log.lastIndex()}]`);
+    if (!(hs.commit >= this.log.committed && hs.commit <= this.log.lastIndex())) assertionFailed(`hard state commit ${hs.commit} out of range [${this.log.committed}, ${this.log.lastIndex()}]`);
     this.log.committed = hs.commit;
     this.term = hs.term;
     this.vote = hs.vote;
@@ -112,7 +112,7 @@ export class Raft {
     const type = fields.type;
     let term = fields.term ?? 0;
     if (type === 'vote' || type === 'pre-vote' || type === 'vote-resp' || type === 'pre-vote-resp') {
-      assert(term !== 0, `${type} must carry a term`);
+      if (!(term !== 0)) assertionFailed(`${type} must carry a term`);
     } else if (type === 'propose' || type === 'read-index') {
       term = 0;
     } else {

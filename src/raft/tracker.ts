@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assertionFailed } from '../util/assert.js';
 import { Progress } from './progress.js';
 import { jointCommitted, jointVote, type JointVoters, type VoteResult } from './quorum.js';
 import type { ConfState, NodeId } from './types.js';
@@ -134,7 +134,7 @@ export class ProgressTracker {
 
   get(id: NodeId): Progress {
     const pr = this.progress.get(id);
-    assert(pr !== undefined, `no progress for ${id}`);
+    if (!(pr !== undefined)) assertionFailed(`no progress for ${id}`);
     return pr;
   }
 }

@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assertionFailed } from '../util/assert.js';
 import { bytesText, textBytes } from './entry-text.js';
 
 /** FNV-1a over a string, folded into a running 32-bit chain. */
@@ -41,12 +41,12 @@ export class KvStateMachine {
 
   /** Applies one committed entry; returns the write it made, if any. */
   apply(index: number, term: number, fingerprint: string, isWrite: boolean): { key: string; value: string } | undefined {
-    assert(index === this.appliedIndex + 1, `apply ${index} after ${this.appliedIndex}: entries must apply in order`);
+    if (!(index === this.appliedIndex + 1)) assertionFailed(`apply ${index} after ${this.appliedIndex}: entries must apply in order`);
     this.appliedIndex = index;
     this.chainNow = mixChain(mixChain(this.chainNow, String(term)), fingerprint);
     if (!isWrite || fingerprint === '') return undefined;
     const eq = fingerprint.indexOf('=');
-    assert(eq > 0, `malformed write "${fingerprint}"`);
+    if (!(eq > 0)) assertionFailed(`malformed write "${fingerprint}"`);
     const key = fingerprint.slice(0, eq);
     const value = fingerprint.slice(eq + 1);
     this.kv.set(key, value);
@@ -70,7 +70,7 @@ export class KvStateMachine {
       return;
     }
     const image = JSON.parse(bytesText(bytes)) as KvImage;
-    assert(image.index === index, `snapshot image at ${image.index} labelled ${index}`);
+    if (!(image.index === index)) assertionFailed(`snapshot image at ${image.index} labelled ${index}`);
     for (const [key, value] of image.kv) this.kv.set(key, value);
     this.appliedIndex = image.index;
     this.chainNow = image.chain;

@@ -1,6 +1,6 @@
 import { MemoryStorage } from '../raft/memory-storage.js';
 import { EMPTY_HARD_STATE, type Entry, type HardState, type Snapshot } from '../raft/types.js';
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 
 /**
  * What survives a crash: the last persisted snapshot, the log entries after it
@@ -49,7 +49,7 @@ export class SimDisk {
     if (head.index < first) skip = first - head.index;
     if (skip >= newEntries.length) return;
     const at = head.index + skip - first;
-    assert(at <= this.entries.length, `disk append at ${head.index + skip} leaves a gap after ${this.lastIndex}`);
+    if (!(at <= this.entries.length)) assertionFailed(`disk append at ${head.index + skip} leaves a gap after ${this.lastIndex}`);
     this.entries.length = at;
     for (let i = skip; i < newEntries.length; i++) this.entries.push(newEntries[i] as Entry);
   }
@@ -69,7 +69,7 @@ export class SimDisk {
   compact(index: number): void {
     const drop = index - this.firstIndex + 1;
     if (drop <= 0) return;
-    assert(drop <= this.entries.length, `compact ${index} beyond the last index on disk ${this.lastIndex}`);
+    if (!(drop <= this.entries.length)) assertionFailed(`compact ${index} beyond the last index on disk ${this.lastIndex}`);
     this.entries.splice(0, drop);
     this.firstIndex = index + 1;
   }

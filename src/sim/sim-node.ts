@@ -4,7 +4,7 @@ import { MemoryStorage } from '../raft/memory-storage.js';
 import { RawNode } from '../raft/raw-node.js';
 import { SIM_RULES, type SafetyRules } from '../raft/rules.js';
 import type { ConfState, Entry, Message, NodeId, ReadState, Ready, Role, Snapshot } from '../raft/types.js';
-import { assert } from '../util/assert.js';
+import { assertionFailed } from '../util/assert.js';
 import { isRaftplaneError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { entryFingerprint } from './entry-text.js';
@@ -131,7 +131,7 @@ export class SimNode {
   }
 
   restart(rng: Rng): void {
-    assert(this.run === undefined, `${this.id} is already running`);
+    if (!(this.run === undefined)) assertionFailed(`${this.id} is already running`);
     this.start(this.disk.load(), rng);
   }
 
@@ -309,7 +309,7 @@ export class SimNode {
   }
 
   private running(): Running {
-    assert(this.run !== undefined, `${this.id} is down`);
+    if (!(this.run !== undefined)) assertionFailed(`${this.id} is down`);
     return this.run;
   }
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_RULES } from '../raft/rules.js';
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import { ALL_FAULTS, NO_FAULTS, withProfile, type FaultProfile } from './fault-profile.js';
 import { findPlant, type Plant, type PlantName } from './plants/plant-registry.js';
 import type { ClientOptions } from './sim-clients.js';
@@ -35,9 +35,9 @@ export const PEER_COUNTS: readonly number[] = [3, 5, 7];
 
 export function worldConfig(options: SimOptions): WorldConfig {
   assert(Number.isInteger(options.seed), 'seed must be an integer');
-  assert(PEER_COUNTS.includes(options.peers), `peers must be one of ${PEER_COUNTS.join(', ')}`);
+  if (!(PEER_COUNTS.includes(options.peers))) assertionFailed(`peers must be one of ${PEER_COUNTS.join(', ')}`);
   const plant = options.plant === undefined ? undefined : findPlant(options.plant);
-  assert(options.plant === undefined || plant !== undefined, `unknown plant ${String(options.plant)}`);
+  if (!(options.plant === undefined || plant !== undefined)) assertionFailed(`unknown plant ${String(options.plant)}`);
   const base = options.faults === 'none' ? NO_FAULTS : ALL_FAULTS;
   const profile = plant === undefined || options.faults === 'none' ? base : withProfile(base, plant.bias);
   return {

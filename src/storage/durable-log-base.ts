@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assertionFailed } from '../util/assert.js';
 import type { Snapshot } from '../raft/types.js';
 import type {
   DurableLog,
@@ -38,7 +38,7 @@ export abstract class DurableLogBase implements DurableLog {
   constructor(private readonly faults: StorageFaultHooks = {}) {}
 
   async open(): Promise<DurableState> {
-    assert(this.status === 'closed', `open() on a ${this.status} store`);
+    if (!(this.status === 'closed')) assertionFailed(`open() on a ${this.status} store`);
     this.status = 'opening';
     try {
       const state = await this.openImpl();

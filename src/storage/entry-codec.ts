@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import type { Entry, EntryType } from '../raft/types.js';
 
 /** Entry body: u8 type ‖ u64be term ‖ u64be index ‖ data. Binary because it is the hot path. */
@@ -24,7 +24,7 @@ export function writeEntry(target: Uint8Array, entry: Entry): void {
 
 /** Big-endian, byte by byte: no DataView per call, the batch path writes thousands a second. */
 export function writeU64(target: Uint8Array, offset: number, value: number): void {
-  assert(Number.isSafeInteger(value) && value >= 0, `not a u64 we can represent: ${value}`);
+  if (!(Number.isSafeInteger(value) && value >= 0)) assertionFailed(`not a u64 we can represent: ${value}`);
   const high = Math.floor(value / 2 ** 32);
   const low = value >>> 0;
   target[offset] = high >>> 24;

@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import type { Entry, HardState, Snapshot, SnapshotMeta } from '../raft/types.js';
 import { EMPTY_HARD_STATE } from '../raft/types.js';
 import type { DurableState, DurableUpdate } from './durable-log.js';
@@ -85,20 +85,18 @@ export class LogLayout {
     if (update.snapshot !== undefined) this.planSnapshot(update.snapshot.meta, ops, update.snapshot);
     if (update.entries !== undefined) this.planEntries(update.entries, ops);
     if (update.hardState !== undefined) this.planHardState(update.hardState, ops);
-    assert(
-      this.hard.commit <= this.lastIndex,
-      `commit ${this.hard.commit} is past the last persisted index ${this.lastIndex}`,
-    );
+    if (!(this.hard.commit <= this.lastIndex)) {
+      assertionFailed(`commit ${this.hard.commit} is past the last persisted index ${this.lastIndex}`);
+    }
     return ops;
   }
 
   /** Drops entries <= throughIndex; returns the range removed, if any. */
   planCompact(throughIndex: number): LayoutOp[] {
     assert(Number.isSafeInteger(throughIndex) && throughIndex >= 0, 'compact index must be an integer >= 0');
-    assert(
-      throughIndex <= this.snapshotIndex,
-      `compact(${throughIndex}) would drop entries not covered by the snapshot at ${this.snapshotIndex}`,
-    );
+    if (!(throughIndex <= this.snapshotIndex)) {
+      assertionFailed(`compact(${throughIndex}) would drop entries not covered by the snapshot at ${this.snapshotIndex}`);
+    }
     // Entries at or below the snapshot index are never persisted (see planSnapshot),
     // so there is nothing to drop; the op list stays empty.
     return [];
@@ -106,10 +104,9 @@ export class LogLayout {
 
   private planSnapshot(meta: SnapshotMeta, ops: LayoutOp[], snapshot: Snapshot): void {
     assert(Number.isSafeInteger(meta.index) && meta.index >= 0, 'snapshot index must be an integer >= 0');
-    assert(
-      meta.index > this.snapshotIndex || (meta.index === this.snapshotIndex && meta.term === this.snapshotTerm),
-      `snapshot at ${meta.index}/${meta.term} is older than the stored one at ${this.snapshotIndex}/${this.snapshotTerm}`,
-    );
+    if (!(meta.index > this.snapshotIndex || (meta.index === this.snapshotIndex && meta.term === this.snapshotTerm))) {
+      assertionFailed(`snapshot at ${meta.index}/${meta.term} is older than the stored one at ${this.snapshotIndex}/${this.snapshotTerm}`);
+    }
     const keepsSuffix = this.termAt(meta.index) === meta.term;
     const dropThrough = keepsSuffix ? meta.index : this.lastIndex;
     if (dropThrough >= this.firstIndex) {
@@ -126,12 +123,11 @@ export class LogLayout {
     const first = fresh[0];
     if (first === undefined) return;
     assertContiguous(fresh);
-    assert(
-      first.index <= this.lastIndex + 1,
-      `entries start at ${first.index}, leaving a gap after the last persisted index ${this.lastIndex}`,
-    );
+    if (!(first.index <= this.lastIndex + 1)) {
+      assertionFailed(`entries start at ${first.index}, leaving a gap after the last persisted index ${this.lastIndex}`);
+    }
     const previousTerm = this.termAt(first.index - 1);
-    assert(previousTerm !== undefined && first.term >= previousTerm, `entry ${first.index} has a term below its predecessor`);
+    if (!(previousTerm !== undefined && first.term >= previousTerm)) assertionFailed(`entry ${first.index} has a term below its predecessor`);
     if (first.index <= this.lastIndex) {
       ops.push({ kind: 'delete-entries', fromIndex: first.index, toIndex: this.lastIndex });
       this.terms.length = first.index - this.firstIndex;
@@ -143,8 +139,8 @@ export class LogLayout {
   }
 
   private planHardState(hardState: HardState, ops: LayoutOp[]): void {
-    assert(hardState.term >= this.hard.term, `hard state term went back from ${this.hard.term} to ${hardState.term}`);
-    assert(hardState.commit >= this.hard.commit, `commit went back from ${this.hard.commit} to ${hardState.commit}`);
+    if (!(hardState.term >= this.hard.term)) assertionFailed(`hard state term went back from ${this.hard.term} to ${hardState.term}`);
+    if (!(hardState.commit >= this.hard.commit)) assertionFailed(`commit went back from ${this.hard.commit} to ${hardState.commit}`);
     this.hard = hardState;
     ops.push({ kind: 'put-hard-state', hardState });
   }
@@ -156,7 +152,7 @@ function assertContiguous(entries: readonly Entry[]): void {
     assert(entry !== undefined && Number.isSafeInteger(entry.index) && Number.isSafeInteger(entry.term));
     const previous = entries[i - 1];
     if (previous === undefined) continue;
-    assert(entry.index === previous.index + 1, `entries not contiguous: ${previous.index} then ${entry.index}`);
-    assert(entry.term >= previous.term, `entry ${entry.index} has a term below its predecessor`);
+    if (!(entry.index === previous.index + 1)) assertionFailed(`entries not contiguous: ${previous.index} then ${entry.index}`);
+    if (!(entry.term >= previous.term)) assertionFailed(`entry ${entry.index} has a term below its predecessor`);
   }
 }

@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assertionFailed } from '../util/assert.js';
 
 /**
  * A snapshot image held as the concatenation of immutable parts, so that it need not be
@@ -30,7 +30,7 @@ export class PartedImage {
 
   /** Bytes [start, end): a view when they lie in one part, a copy otherwise. */
   slice(start: number, end: number): Uint8Array {
-    assert(0 <= start && start <= end && end <= this.byteLength, `slice [${start}, ${end}) outside an image of ${this.byteLength} bytes`);
+    if (!(0 <= start && start <= end && end <= this.byteLength)) assertionFailed(`slice [${start}, ${end}) outside an image of ${this.byteLength} bytes`);
     if (start === end) return new Uint8Array(0);
     let index = this.partAt(start);
     let part = this.parts[index]!;

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import { StorageError, ioError } from './storage-error.js';
 
 /**
@@ -38,7 +38,7 @@ const LOCK_FILE = 'LOCK';
 const FORMAT = 1;
 
 export async function openPeerDataDir(options: PeerDataDirOptions): Promise<PeerDataDir> {
-  assert(isPathSegment(options.peerId), `peer id ${JSON.stringify(options.peerId)} is not a safe directory name`);
+  if (!(isPathSegment(options.peerId))) assertionFailed(`peer id ${JSON.stringify(options.peerId)} is not a safe directory name`);
   assert(options.clusterId.length > 0, 'cluster id must not be empty');
   const peerDir = join(options.dataDir, options.peerId);
   try {

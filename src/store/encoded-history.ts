@@ -1,5 +1,5 @@
 import { Packr } from 'msgpackr';
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import { isTombstone, type HistoryEntry } from './history.js';
 
 /** History entries in revision order, as parallel append-only arrays (see History.ordered). */
@@ -72,7 +72,7 @@ export class EncodedHistory {
   partsThrough(count: number): Uint8Array[] {
     if (count === 0) return [];
     const last = this.partEnds.indexOf(count);
-    assert(last >= 0, `no part ends at entry ${count}`);
+    if (!(last >= 0)) assertionFailed(`no part ends at entry ${count}`);
     return this.parts.slice(0, last + 1);
   }
 

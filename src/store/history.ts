@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import type { KeyValue, Revision } from './types.js';
 import type { OrderedHistory } from './encoded-history.js';
 
@@ -81,7 +81,7 @@ export class History {
 
   get(revision: Revision): HistoryEntry {
     const entry = entryAt(this.pageOf(revision.main, false)?.get(revision.main), revision.sub);
-    assert(entry !== undefined, `no history entry at ${revision.main}.${revision.sub}`);
+    if (!(entry !== undefined)) assertionFailed(`no history entry at ${revision.main}.${revision.sub}`);
     return entry;
   }
 

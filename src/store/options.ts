@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 
 /** Every limit of the store. Each one, when reached, produces a coded StoreError. */
 export interface StoreOptions {
@@ -40,7 +40,7 @@ export const defaultStoreOptions: StoreOptions = Object.freeze({
 export function resolveStoreOptions(overrides: Partial<StoreOptions> = {}): StoreOptions {
   const options: StoreOptions = { ...defaultStoreOptions, ...overrides };
   for (const [name, value] of Object.entries(options)) {
-    assert(Number.isSafeInteger(value) && value > 0, `store option ${name} must be a positive integer`);
+    if (!(Number.isSafeInteger(value) && value > 0)) assertionFailed(`store option ${name} must be a positive integer`);
   }
   assert(options.leaseTtlSecondsMin <= options.leaseTtlSecondsMax, 'leaseTtlSecondsMin > leaseTtlSecondsMax');
   return Object.freeze(options);

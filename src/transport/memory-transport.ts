@@ -1,5 +1,5 @@
 import type { NodeId } from '../raft/types.js';
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import { SystemClock, type Clock, type TimerHandle } from '../util/clock.js';
 import { SeededRng, type Rng } from '../util/rng.js';
 import { newNonce } from './handshake-proof.js';
@@ -48,7 +48,7 @@ export class MemoryNetwork {
   /** Adds a node, or replaces a stopped one (a restart). Every node is a peer of every other. */
   createTransport(selfId: NodeId): MemoryTransport {
     const existing = this.nodes.get(selfId);
-    assert(existing === undefined || existing.isStopped, `node ${selfId} is still running`);
+    if (!(existing === undefined || existing.isStopped)) assertionFailed(`node ${selfId} is still running`);
     const transport = new MemoryTransport(this, selfId, this.rng.fork());
     this.nodes.set(selfId, transport);
     for (const peer of this.nodes.keys()) {

@@ -1,4 +1,4 @@
-import { assert } from './assert.js';
+import { assert, assertionFailed } from './assert.js';
 
 /**
  * A small, fast, seeded pseudo-random generator (sfc32 seeded through splitmix32).
@@ -60,7 +60,7 @@ export class SeededRng implements Rng {
   }
 
   int(min: number, max: number): number {
-    assert(Number.isInteger(min) && Number.isInteger(max) && min <= max, `bad range [${min}, ${max}]`);
+    if (!(Number.isInteger(min) && Number.isInteger(max) && min <= max)) assertionFailed(`bad range [${min}, ${max}]`);
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
