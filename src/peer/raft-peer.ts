@@ -2,7 +2,6 @@ import { assert } from '../util/assert.js';
 import { isRaftplaneError } from '../util/errors.js';
 import { NO_TRACE, type EventTrace } from '../util/event-trace.js';
 import type { Mutable } from '../util/mutable.js';
-import { nextTurn } from '../util/next-turn.js';
 import { SeededRng, randomSeed } from '../util/rng.js';
 import { RawNode, type BasicStatus, type RaftStatus } from '../raft/raw-node.js';
 import { MemoryStorage } from '../raft/memory-storage.js';
@@ -17,6 +16,7 @@ import { PendingRequests } from './pending-requests.js';
 import { ReadBarriers } from './read-barriers.js';
 import { decodeProposal, encodeProposal } from './proposal-codec.js';
 import { SnapshotSteps, unwrapImage, wrapImage, type AppliedView } from './snapshot-steps.js';
+import { onMicrotask } from '../util/microtask.js';
 
 type LocalCommand =
   | { kind: 'propose'; seq: number; data: Uint8Array; deadlineMs: number }
@@ -51,8 +51,12 @@ export class RaftPeer {
   private readonly confWaiters: PendingRequests<string, ConfState>;
   private readonly reads: ReadBarriers;
   private ticksDue = 0;
-  private wake: (() => void) | undefined;
   private workPending = false;
+  private turnScheduled = false;
+  /** A turn is running, or its synced write is in flight: the next turn waits for it. */
+  private turnActive = false;
+  /** Resolves loopDone; undefined once the loop has ended (or before it starts). */
+  private endLoop: (() => void) | undefined;
   private state: 'new' | 'running' | 'stopping' | 'stopped' | 'failed' = 'new';
   private loopDone: Promise<void> = Promise.resolve();
   private tickTimer: { id: number } | undefined;
@@ -118,7 +122,8 @@ export class RaftPeer {
     await this.opts.transport.start();
     this.state = 'running';
     this.scheduleTick();
-    this.loopDone = this.loop();
+    this.loopDone = new Promise<void>((resolve) => (this.endLoop = resolve));
+    if (this.workPending) this.scheduleTurn();
   }
 
   private async recover(durable: DurableState): Promise<void> {
@@ -237,24 +242,55 @@ export class RaftPeer {
 
   // ── the loop ───────────────────────────────────────────────────────────────
 
-  private async loop(): Promise<void> {
-    while (this.state === 'running') {
-      if (!this.workPending) await new Promise<void>((resolve) => (this.wake = resolve));
-      // Let the rest of this event-loop turn's I/O (other acks, client requests) arrive
-      // first, so one loop turn, one synced write and one frame per peer serve them all.
-      await nextTurn();
-      this.trace.mark('turn');
-      this.wake = undefined;
-      this.workPending = false;
-      if (this.state !== 'running') break;
-      try {
-        const writing = this.runOnce();
-        if (writing !== undefined) await writing;
-      } catch (error) {
-        this.fail(error as Error);
-        return;
-      }
+  /**
+   * The loop, one turn at a time: a signal asks for a turn, which runs on a later turn of
+   * the event loop (setImmediate), so the rest of this event-loop turn's I/O (other acks,
+   * client requests) arrives first and one loop turn, one synced write and one frame per
+   * peer serve them all. While a turn's write is in flight no other turn starts; a signal
+   * meanwhile is remembered and served once it lands. Written with callbacks, not an
+   * async loop: a peer turns the loop two to three times per put, and each await of the
+   * async form allocated promises and closures the scavenger then had to sweep.
+   */
+  private scheduleTurn(): void {
+    if (this.turnScheduled || this.turnActive || this.endLoop === undefined) return;
+    this.turnScheduled = true;
+    setImmediate(this.turn);
+  }
+
+  private readonly turn = (): void => {
+    this.turnScheduled = false;
+    if (this.state !== 'running') return this.finishLoop();
+    this.trace.mark('turn');
+    this.workPending = false;
+    this.turnActive = true;
+    let writing: Promise<void> | undefined;
+    try {
+      writing = this.runOnce();
+    } catch (error) {
+      this.turnActive = false;
+      this.fail(error as Error);
+      return this.finishLoop();
     }
+    if (writing === undefined) return this.afterTurn();
+    writing.then(this.afterTurn, this.writeFailed);
+  };
+
+  private readonly writeFailed = (error: unknown): void => {
+    this.turnActive = false;
+    this.fail(error as Error);
+    this.finishLoop();
+  };
+
+  private readonly afterTurn = (): void => {
+    this.turnActive = false;
+    if (this.state !== 'running') return this.finishLoop();
+    if (this.workPending) this.scheduleTurn();
+  };
+
+  private finishLoop(): void {
+    const end = this.endLoop;
+    this.endLoop = undefined;
+    end?.();
   }
 
   /**
@@ -285,7 +321,7 @@ export class RaftPeer {
     const stepping = this.snapshots.step(this.storage, this.applied, this.appliedView);
     // Queued after the microtasks that send this turn's messages (transport kicks), so a
     // slice of snapshot encoding never holds up a commit notice or an acknowledgement.
-    if (stepping === undefined) queueMicrotask(this.encodeAhead);
+    if (stepping === undefined) onMicrotask(this.encodeAhead);
     return stepping;
   }
 
@@ -559,7 +595,7 @@ export class RaftPeer {
 
   private signal(): void {
     this.workPending = true;
-    this.wake?.();
+    this.scheduleTurn();
   }
 
   private scheduleTick(): void {

@@ -1,6 +1,7 @@
 import type { Message } from '../raft/types.js';
 import { ByteBoundedQueue } from './byte-bounded-queue.js';
 import { estimateMessageBytes } from './message-wire.js';
+import { onMicrotask } from '../util/microtask.js';
 
 /**
  * Messages received from all peers, waiting for the owner loop. Network handlers only
@@ -49,7 +50,7 @@ export class InboundQueue {
   private wake(): void {
     if (this.wakePending || this.callbacks.length === 0) return;
     this.wakePending = true;
-    queueMicrotask(() => {
+    onMicrotask(() => {
       for (const callback of this.callbacks) callback();
     });
   }

@@ -1,5 +1,5 @@
 import type { Message, NodeId } from '../raft/types.js';
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import type { Clock } from '../util/clock.js';
 import type { Rng } from '../util/rng.js';
 import { DelayLine } from './delay-line.js';
@@ -9,6 +9,7 @@ import { OutboundPipeline } from './outbound-pipeline.js';
 import { emptyPeerStats, type LinkState, type PeerStats, type Transport, type TransportStats } from './transport.js';
 import type { TransportLimits } from './transport-limits.js';
 import { UnreachableReporter } from './unreachable-reporter.js';
+import { onMicrotask } from '../util/microtask.js';
 
 /** Everything the transport keeps about one remote peer, whatever carries the bytes. */
 export interface PeerSlot {
@@ -56,7 +57,7 @@ export abstract class TransportBase implements Transport {
     if (this.lifecycle === 'stopped') return;
     const nowMs = this.clock.nowMs();
     for (const message of messages) {
-      assert(message.from === this.selfId, `message from ${message.from} sent by ${this.selfId}`);
+      if (!(message.from === this.selfId)) assertionFailed(`message from ${message.from} sent by ${this.selfId}`);
       assert(message.to !== this.selfId, 'a peer does not send messages to itself');
       const slot = this.slots.get(message.to);
       if (slot === undefined) {
@@ -121,7 +122,7 @@ export abstract class TransportBase implements Transport {
   }
 
   protected addSlot(peer: NodeId): PeerSlot {
-    assert(peer !== this.selfId && peer.length > 0, `bad peer id ${JSON.stringify(peer)}`);
+    if (!(peer !== this.selfId && peer.length > 0)) assertionFailed(`bad peer id ${JSON.stringify(peer)}`);
     const existing = this.slots.get(peer);
     if (existing !== undefined) return existing;
     const stats = emptyPeerStats();
@@ -163,7 +164,7 @@ export abstract class TransportBase implements Transport {
     this.kicksPending.add(slot.peer);
     // Deferred so that all send() calls of one loop turn share frames, and so that
     // send() itself never does socket work.
-    queueMicrotask(() => {
+    onMicrotask(() => {
       this.kicksPending.delete(slot.peer);
       if (this.lifecycle === 'started' && this.slots.get(slot.peer) === slot) this.kick(slot);
     });
