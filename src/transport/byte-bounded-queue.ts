@@ -6,9 +6,13 @@ import { assert } from '../util/assert.js';
  */
 export class ByteBoundedQueue<T> {
   // Two parallel arrays rather than one object per item: every Raft message passes through.
-  private items: T[] = [];
+  // Items live at [head, tail). An emptied queue starts again at 0 in the same arrays:
+  // truncating them (length = 0) would free their storage, and the next push would
+  // allocate it again, several times per loop turn.
+  private items: (T | undefined)[] = [];
   private sizes: number[] = [];
   private head = 0;
+  private tail = 0;
   private bytesQueued = 0;
 
   constructor(
@@ -20,7 +24,7 @@ export class ByteBoundedQueue<T> {
   }
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.tail - this.head;
   }
 
   get bytes(): number {
@@ -31,25 +35,31 @@ export class ByteBoundedQueue<T> {
     assert(bytes >= 0, 'negative size');
     if (this.length >= this.lengthMax) return false;
     if (this.bytesQueued + bytes > this.bytesMax) return false;
-    this.items.push(item);
-    this.sizes.push(bytes);
+    if (this.tail < this.items.length) {
+      this.items[this.tail] = item;
+      this.sizes[this.tail] = bytes;
+    } else {
+      this.items.push(item);
+      this.sizes.push(bytes);
+    }
+    this.tail++;
     this.bytesQueued += bytes;
     return true;
   }
 
   peek(): T | undefined {
-    return this.head < this.items.length ? this.items[this.head] : undefined;
+    return this.head < this.tail ? this.items[this.head] : undefined;
   }
 
   peekBytes(): number {
-    return this.head < this.items.length ? this.sizes[this.head]! : 0;
+    return this.head < this.tail ? this.sizes[this.head]! : 0;
   }
 
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head]!;
+    if (this.head >= this.tail) return undefined;
+    const item = this.items[this.head] as T;
     this.bytesQueued -= this.sizes[this.head]!;
-    this.items[this.head] = undefined as T; // let it be collected before the array is compacted
+    this.items[this.head] = undefined; // let it be collected before the slot is reused
     this.head++;
     this.compact();
     return item;
@@ -66,19 +76,19 @@ export class ByteBoundedQueue<T> {
     this.items = [];
     this.sizes = [];
     this.head = 0;
+    this.tail = 0;
     this.bytesQueued = 0;
     return dropped;
   }
 
   private compact(): void {
-    if (this.head === this.items.length) {
-      // Emptied: reuse the arrays rather than allocate new ones for the next item.
-      this.items.length = 0;
-      this.sizes.length = 0;
+    if (this.head === this.tail) {
       this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.sizes = this.sizes.slice(this.head);
+      this.tail = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.tail) {
+      this.items = this.items.slice(this.head, this.tail);
+      this.sizes = this.sizes.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
     assert(this.bytesQueued >= 0, 'queue byte count went negative');

@@ -18,6 +18,36 @@ t.test('ByteBoundedQueue refuses beyond its length or byte bound', async (t) => 
   t.equal(queue.length, 1);
 });
 
+t.test('ByteBoundedQueue stays FIFO and exact through empties, refills and compaction', async (t) => {
+  // Checked against a plain array: pushes and shifts interleaved, the queue emptied often
+  // (it then starts again at the front of its arrays) and once held over 1,024 deep
+  // (its arrays are then cut down to what is queued).
+  const queue = new ByteBoundedQueue<number>(5000, 1_000_000);
+  const model: number[] = [];
+  let next = 0;
+  let seed = 7;
+  const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  for (let round = 0; round < 400; round++) {
+    const pushes = round === 200 ? 3000 : rand(6);
+    for (let i = 0; i < pushes; i++) {
+      if (!queue.push(next, next % 7)) t.fail(`push ${next} refused`);
+      model.push(next++);
+    }
+    const shifts = round === 201 ? 2500 : rand(7);
+    for (let i = 0; i < shifts; i++) {
+      const expected = model.shift();
+      if (queue.shift() !== expected) t.fail(`round ${round}: shift gave another item than ${expected}`);
+    }
+    if (queue.length !== model.length || queue.bytes !== model.reduce((sum, n) => sum + (n % 7), 0)) t.fail(`round ${round}: length or bytes`);
+    if (queue.peek() !== model[0]) t.fail(`round ${round}: peek`);
+  }
+  t.same(queue.drain(), model, 'what is left, in order');
+  t.equal(queue.length, 0);
+  t.equal(queue.bytes, 0);
+  t.equal(queue.peek(), undefined);
+  t.equal(queue.peekBytes(), 0);
+});
+
 t.test('DelayLine releases in order on the clock, bounded', async (t) => {
   const clock = new ManualClock();
   const out: number[] = [];
