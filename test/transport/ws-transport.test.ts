@@ -2,7 +2,8 @@ import t, { type Test } from 'tap';
 import type { Message, NodeId } from '../../src/raft/types.js';
 import { CLOSE_CODES } from '../../src/transport/session-action.js';
 import type { WsTransport } from '../../src/transport/ws-transport.js';
-import { collect, heartbeat, sleep, snapshotMessage, waitFor } from './fixtures/helpers.js';
+import { append, collect, heartbeat, sleep, snapshotMessage, waitFor } from './fixtures/helpers.js';
+import { UNMASKED_FRAME_BYTES, frameMask } from '../../src/transport/outbound-link.js';
 import { transportConformance } from './fixtures/transport-conformance.js';
 import { SECRET, startWsCluster, wsNode } from './fixtures/ws-cluster.js';
 
@@ -32,6 +33,24 @@ t.test('WsTransport: three peers on loopback exchange messages all ways', async 
     for (const peer of Object.values(to.stats().peers)) t.equal(peer.state, 'open');
   }
   await stopAll(all);
+});
+
+t.test('WsTransport: small frames go masked and whole, large ones unmasked; both arrive intact', async (t) => {
+  t.not(frameMask(1), 0, 'an acknowledgement-sized frame is masked (ws writes it as one buffer)');
+  t.not(frameMask(UNMASKED_FRAME_BYTES - 1), 0);
+  t.equal(frameMask(UNMASKED_FRAME_BYTES), 0, 'a large frame is not (ws skips the XOR both ways)');
+  const nodes = await startWsCluster();
+  const [a, b] = Object.values(nodes);
+  const payloads = [1, 200, UNMASKED_FRAME_BYTES - 300, UNMASKED_FRAME_BYTES + 10, 3 * UNMASKED_FRAME_BYTES].map((n, i) => String.fromCharCode(97 + i).repeat(n));
+  for (const [i, payload] of payloads.entries()) {
+    a!.send([append(a!.selfId, b!.selfId, i + 1, payload)]);
+    // One message per frame: wait for each before sending the next.
+    const [got] = await collect(b!, [], 1);
+    const sent = append(a!.selfId, b!.selfId, i + 1, payload);
+    t.same(got?.entries?.map((e) => Buffer.from(e.data).toString('hex')), sent.entries?.map((e) => Buffer.from(e.data).toString('hex')), `${payload.length}-byte payload: entry bytes`);
+    t.same({ ...got, entries: undefined, context: undefined }, { ...sent, entries: undefined, context: undefined }, `${payload.length}-byte payload: the rest`);
+  }
+  await stopAll(Object.values(nodes));
 });
 
 async function refusedPair(
