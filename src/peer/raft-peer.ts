@@ -485,17 +485,18 @@ export class RaftPeer {
     return this.save(update);
   }
 
-  private async save(update: DurableUpdate): Promise<void> {
+  private save(update: DurableUpdate): Promise<void> {
     const startedMs = this.nowMs();
     this.trace.mark('write');
-    try {
-      await this.opts.durableLog.save(update);
+    return this.opts.durableLog.save(update).then(() => {
       this.trace.mark('written');
       this.opts.observeFsyncMs?.(this.nowMs() - startedMs);
-    } catch (error) {
-      throw new PeerError('PEER_DISK_FAILED', `disk write failed, stopping: ${(error as Error).message}`, { cause: (error as Error).message });
-    }
+    }, this.diskFailed);
   }
+
+  private readonly diskFailed = (error: unknown): never => {
+    throw new PeerError('PEER_DISK_FAILED', `disk write failed, stopping: ${(error as Error).message}`, { cause: (error as Error).message });
+  };
 
   private applyEntry(entry: Entry): void {
     if (entry.index <= this.applied) return;

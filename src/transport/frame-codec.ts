@@ -133,13 +133,19 @@ function wireToFrame(f: unknown[], limits: FrameLimits): Frame {
     case KIND_CODES.batch: {
       readArray(f, 'batch', 2, 2);
       const wire = readArray(f[1], 'batch.messages', limits.batchMessagesMax, 1);
-      return { kind: 'batch', messages: wire.map((m, i) => messageFromWire(m, `batch.messages[${i}]`, limits)) };
+      return { kind: 'batch', messages: wire.map((m, i) => messageFromWire(m, batchMessagePath(i), limits)) };
     }
     case KIND_CODES.chunk:
       return wireToChunk(f, limits);
     default:
       throw new TransportError('TRANSPORT_BAD_FRAME', 'unknown frame kind', { kind: String(f[0]) });
   }
+}
+
+/** Each message's path, for errors: built once per position, not once per message received. */
+const batchMessagePaths: string[] = [];
+function batchMessagePath(i: number): string {
+  return (batchMessagePaths[i] ??= `batch.messages[${i}]`);
 }
 
 function wireToChunk(f: unknown[], limits: FrameLimits): ChunkFrame {

@@ -166,7 +166,9 @@ function readSnapshot(value: unknown, path: string, limits: WireLimits): Snapsho
 /** Validates one decoded wire message and builds a fresh Message; throws TRANSPORT_BAD_FRAME. */
 export function messageFromWire(value: unknown, path: string, limits: WireLimits): Message {
   const f = readArray(value, path, MESSAGE_FIELDS, MESSAGE_FIELDS);
-  const entries = readArray(f[9], path, limits.entriesPerMessageMax, 0, 'entries').map((e, i) => readEntry(e, path, i));
+  const wireEntries = readArray(f[9], path, limits.entriesPerMessageMax, 0, 'entries');
+  const entries = new Array<Entry>(wireEntries.length);
+  for (let i = 0; i < wireEntries.length; i++) entries[i] = readEntry(wireEntries[i], path, i);
   if (typeof f[7] !== 'boolean') throw fail(`${path}.reject`, 'a boolean');
   const message: Mutable<Message> = {
     type: readCode(f[0], path, MESSAGE_TYPE_CODES, 'type'),

@@ -18,6 +18,8 @@ import type { TransportLimits } from './transport-limits.js';
 /** Frames of at least this many bytes go unmasked; smaller ones are masked and written whole. */
 export const UNMASKED_FRAME_BYTES = 16 * 1024;
 const SMALL_FRAME_MASK = 0x5a3c96e1;
+/** ws.send's options for every frame (ws only reads them). */
+const BINARY = Object.freeze({ binary: true });
 
 /** The mask of a peer-link frame of this size, as a 32-bit number (see OutboundLink.generateMask). */
 export function frameMask(byteLength: number): number {
@@ -233,7 +235,7 @@ export class OutboundLink {
     conn.inflightFrames++;
     conn.inflightMessages += frame.messages;
     this.sendingBytes = frame.bytes.byteLength;
-    conn.ws.send(frame.bytes, { binary: true }, (error) => {
+    conn.ws.send(frame.bytes, BINARY, (error) => {
       conn.inflightFrames--;
       conn.inflightMessages -= frame.messages;
       if (error !== undefined && error !== null) {

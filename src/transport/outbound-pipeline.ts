@@ -20,12 +20,15 @@ export interface OutFrame {
 export type EnqueueResult = 'queued' | 'full' | 'oversize';
 
 export interface NextFrames {
-  frames: OutFrame[];
+  readonly frames: readonly OutFrame[];
   /** Messages that could not fit in any frame and were dropped. */
-  oversize: number;
+  readonly oversize: number;
   /** Set when the head of the queue is held by a delay fault: call again after this long. */
-  waitMs?: number;
+  readonly waitMs?: number;
 }
+
+/** Nothing to send now: shared, since a link asks once more after every frame it sends. */
+const NOTHING: NextFrames = Object.freeze({ frames: Object.freeze([]), oversize: 0 });
 
 /**
  * What one peer link has to send: a queue bounded in messages and bytes (full means
@@ -82,7 +85,7 @@ export class OutboundPipeline {
       return { frames: [{ bytes: encodeFrame(chunk), messages: this.chunks.length === 0 ? 1 : 0 }], oversize: 0 };
     }
     const head = this.queue.peek();
-    if (head === undefined) return { frames: [], oversize: 0 };
+    if (head === undefined) return NOTHING;
     if (head.dueMs > nowMs) return { frames: [], oversize: 0, waitMs: head.dueMs - nowMs };
     if (needsChunking(head.message, this.limits.snapshotChunkBytes)) {
       this.queue.shift();
@@ -106,22 +109,23 @@ export class OutboundPipeline {
       estimatedBytes += bytes;
     }
     assert(batch.length > 0, 'a due, unchunked head always makes a batch');
-    const out: NextFrames = { frames: [], oversize: 0 };
-    this.encodeSplitting(batch, out);
-    return out;
+    const frames: OutFrame[] = [];
+    const oversize = this.encodeSplitting(batch, frames);
+    return { frames, oversize };
   }
 
-  /** Estimates can be wrong; a batch that encodes too large is halved until it fits. */
-  private encodeSplitting(batch: Message[], out: NextFrames): void {
+  /**
+   * Estimates can be wrong; a batch that encodes too large is halved until it fits.
+   * Returns how many messages fit in no frame.
+   */
+  private encodeSplitting(batch: Message[], frames: OutFrame[]): number {
     const bytes = encodeFrame({ kind: 'batch', messages: batch });
     if (bytes.byteLength <= this.limits.frameBytesMax) {
-      out.frames.push({ bytes, messages: batch.length });
-    } else if (batch.length === 1) {
-      out.oversize++;
-    } else {
-      const half = Math.ceil(batch.length / 2);
-      this.encodeSplitting(batch.slice(0, half), out);
-      this.encodeSplitting(batch.slice(half), out);
+      frames.push({ bytes, messages: batch.length });
+      return 0;
     }
+    if (batch.length === 1) return 1;
+    const half = Math.ceil(batch.length / 2);
+    return this.encodeSplitting(batch.slice(0, half), frames) + this.encodeSplitting(batch.slice(half), frames);
   }
 }
