@@ -34,6 +34,7 @@ export type SegmentName = (typeof SEGMENTS)[number][0];
 export interface RequestSegments {
   readonly startMs: number;
   readonly latencyMs: number;
+  readonly origin: string;
   readonly leader: string;
   readonly leaderWriteStart: number;
   readonly leaderWriteEnd: number;
@@ -138,6 +139,7 @@ export function segmentRequests(requests: readonly Request[], timelines: Readonl
     out.push({
       startMs: s,
       latencyMs: request.latencyMs,
+      origin: request.origin,
       leader,
       leaderWriteStart,
       leaderWriteEnd,
@@ -181,26 +183,56 @@ export function slowWithGc(all: readonly RequestSegments[], timelines: ReadonlyM
   return { slowest: slowest.length, withGc };
 }
 
+/** Where the pauses that overlapped requests were: on the leader, else on the origin (a follower), else only on another follower. */
+export interface GcOverlapRoles {
+  readonly leader: number;
+  readonly origin: number;
+  readonly otherFollower: number;
+  /** Mean latency of the requests in each group, ms (0 for an empty group). */
+  readonly meanMs: { readonly leader: number; readonly origin: number; readonly otherFollower: number; readonly none: number };
+}
+
 /**
  * The p99 of all requests and of those that overlapped no GC pause on any peer, with the
- * share that did: how far the tail would come down if the collector never paused.
+ * share that did and whose pauses they were: how far the tail would come down if the
+ * collector never paused, and which peer's collector matters. A follower's pause holds
+ * up a put only when that follower is its origin or the other follower is slow too (the
+ * leader needs one acknowledgement), so `otherFollower` counts the cheap ones.
  */
-export function p99WithoutGc(all: readonly RequestSegments[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>): { p99Ms: number; p99NoGcMs: number; overlapShare: number } {
-  const gcs = [...timelines.values()].flatMap(gcWindows).sort((a, b) => a[0] - b[0]);
-  const starts = gcs.map(([a]) => a);
-  const longest = gcs.reduce((m, [a, b]) => Math.max(m, b - a), 0);
-  const overlaps = (r: RequestSegments): boolean => {
+export function p99WithoutGc(all: readonly RequestSegments[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>): { p99Ms: number; p99NoGcMs: number; overlapShare: number; roles: GcOverlapRoles } {
+  const windows = new Map([...timelines].map(([id, events]) => {
+    const gcs = gcWindows(events).sort((a, b) => a[0] - b[0]);
+    return [id, { gcs, starts: gcs.map(([a]) => a), longest: gcs.reduce((m, [a, b]) => Math.max(m, b - a), 0) }] as const;
+  }));
+  const overlapsOn = (id: string, r: RequestSegments): boolean => {
+    const w = windows.get(id);
+    if (w === undefined) return false;
     const end = r.startMs + r.latencyMs;
     // Pauses that start before the request ends and no earlier than the longest pause before it.
-    for (let i = lowerBound(starts, r.startMs - longest); i < gcs.length && gcs[i]![0] < end; i++) if (gcs[i]![1] > r.startMs) return true;
+    for (let i = lowerBound(w.starts, r.startMs - w.longest); i < w.gcs.length && w.gcs[i]![0] < end; i++) if (w.gcs[i]![1] > r.startMs) return true;
     return false;
   };
   const p99 = (xs: readonly number[]): number => {
     const sorted = [...xs].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
   };
-  const clean = all.filter((r) => !overlaps(r));
-  return { p99Ms: p99(all.map((r) => r.latencyMs)), p99NoGcMs: p99(clean.map((r) => r.latencyMs)), overlapShare: all.length === 0 ? 0 : 1 - clean.length / all.length };
+  const groups = { leader: [] as number[], origin: [] as number[], otherFollower: [] as number[] };
+  const clean: RequestSegments[] = [];
+  for (const r of all) {
+    if (overlapsOn(r.leader, r)) groups.leader.push(r.latencyMs);
+    else if (r.origin !== r.leader && overlapsOn(r.origin, r)) groups.origin.push(r.latencyMs);
+    else if ([...windows.keys()].some((id) => id !== r.leader && id !== r.origin && overlapsOn(id, r))) groups.otherFollower.push(r.latencyMs);
+    else clean.push(r);
+  }
+  const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((sum, x) => sum + x, 0) / xs.length);
+  const cleanMs = clean.map((r) => r.latencyMs);
+  const roles: GcOverlapRoles = {
+    leader: groups.leader.length,
+    origin: groups.origin.length,
+    otherFollower: groups.otherFollower.length,
+    meanMs: { leader: mean(groups.leader), origin: mean(groups.origin), otherFollower: mean(groups.otherFollower), none: mean(cleanMs) },
+  };
+  return { p99Ms: p99(all.map((r) => r.latencyMs)), p99NoGcMs: p99(cleanMs), overlapShare: all.length === 0 ? 0 : 1 - clean.length / all.length, roles };
 }
 
 /** Among the slowest `share` of requests: how many had a slow leader write, and whether a GC on the leader fell inside it. */

@@ -66,6 +66,9 @@ try {
   console.log(`slowest 1 % (${gc.slowest}): ${gc.withGc} overlapped a GC pause on some peer`);
   const noGc = p99WithoutGc(segments, timelines);
   console.log(`${(100 * noGc.overlapShare).toFixed(1)} % of puts overlapped a GC pause on some peer; p99 ${noGc.p99Ms.toFixed(2)} ms, and ${noGc.p99NoGcMs.toFixed(2)} ms over the puts that overlapped none`);
+  const { leader, origin, otherFollower, meanMs } = noGc.roles;
+  const ms = (x: number): string => `${x.toFixed(2)} ms`;
+  console.log(`the pauses they overlapped: on the leader ${leader} (mean ${ms(meanMs.leader)}), else on the origin follower ${origin} (${ms(meanMs.origin)}), else only on the other follower ${otherFollower} (${ms(meanMs.otherFollower)}); no pause: ${ms(meanMs.none)}`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -79,6 +79,13 @@ t.test('the p99 without the puts a GC pause fell inside', async (t) => {
   timelines.get('p1')!.push([1021, 'gc', 'minor:0.500']);
   const segments = segmentRequests(requests, timelines);
   t.equal(segments.length, 4);
-  t.same(p99WithoutGc(segments, timelines), { p99Ms: 5, p99NoGcMs: 1.6, overlapShare: 0.5 });
-  t.same(p99WithoutGc([], timelines), { p99Ms: 0, p99NoGcMs: 0, overlapShare: 0 }, 'no puts');
+  t.same(p99WithoutGc(segments, timelines), {
+    p99Ms: 5,
+    p99NoGcMs: 1.6,
+    overlapShare: 0.5,
+    roles: { leader: 0, origin: 1, otherFollower: 1, meanMs: { leader: 0, origin: 4, otherFollower: 5, none: 1.55 } },
+  });
+  timelines.get('p2')!.push([1031, 'gc', 'minor:0.200']);
+  t.match(p99WithoutGc(segments, timelines).roles, { leader: 1, origin: 1, otherFollower: 0 }, 'a pause on the leader counts first');
+  t.same(p99WithoutGc([], timelines), { p99Ms: 0, p99NoGcMs: 0, overlapShare: 0, roles: { leader: 0, origin: 0, otherFollower: 0, meanMs: { leader: 0, origin: 0, otherFollower: 0, none: 0 } } }, 'no puts');
 });
