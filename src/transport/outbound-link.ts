@@ -221,7 +221,8 @@ export class OutboundLink {
     while (conn.inflightFrames < limits.inflightFramesMax) {
       const next = slot.pipeline.next(clock.nowMs());
       slot.stats.dropsOversize += next.oversize;
-      for (const frame of next.frames) this.write(conn, frame);
+      const { frames } = next;
+      for (let i = 0; i < frames.length; i++) this.write(conn, frames[i]!);
       if (next.waitMs !== undefined) {
         this.waitThenPump(next.waitMs);
         return;
