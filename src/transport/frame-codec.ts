@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr';
 import type { Message } from '../raft/types.js';
 import { assert } from '../util/assert.js';
-import { messageFromWire, messageToWire, readArray, readBytes, readString, readUint } from './message-wire.js';
+import { BatchWire, messageFromWire, messageToWire, readArray, readBytes, readString, readUint } from './message-wire.js';
 import { TransportError } from './transport-error.js';
 import type { TransportLimits } from './transport-limits.js';
 
@@ -66,7 +66,8 @@ export type FrameLimits = Pick<
 // image being reassembled, so their frames go as soon as they are read.
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, copyBuffers: false, moreTypes: false });
 
-function frameToWire(frame: Frame): unknown[] {
+/** The wire form of every frame but a batch (encodeFrame lays batches out in BatchWire). */
+function frameToWire(frame: Exclude<Frame, BatchFrame>): unknown[] {
   const code = KIND_CODES[frame.kind];
   switch (frame.kind) {
     case 'challenge':
@@ -75,8 +76,6 @@ function frameToWire(frame: Frame): unknown[] {
       return [code, frame.version, frame.clusterId, frame.from, frame.to, frame.nonce, frame.proof];
     case 'welcome':
       return [code, frame.proof];
-    case 'batch':
-      return [code, frame.messages.map(messageToWire)];
     case 'chunk':
       return [
         code,
@@ -91,8 +90,20 @@ function frameToWire(frame: Frame): unknown[] {
   }
 }
 
+/** Batch frames, the ones every put sends, are laid out in reused arrays (see BatchWire). */
+const batchWire = new BatchWire();
+
 export function encodeFrame(frame: Frame): Uint8Array {
-  const bytes: Uint8Array = packr.pack(frameToWire(frame));
+  let bytes: Uint8Array;
+  if (frame.kind === 'batch') {
+    try {
+      bytes = packr.pack(batchWire.layout(KIND_CODES.batch, frame.messages));
+    } finally {
+      batchWire.release();
+    }
+  } else {
+    bytes = packr.pack(frameToWire(frame));
+  }
   assert(bytes.byteLength > 0, 'encoded an empty frame');
   return bytes;
 }

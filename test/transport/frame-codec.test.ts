@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import { Packr } from 'msgpackr';
 import { makeMessage } from '../../src/raft/types.js';
 import { decodeFrame, encodeFrame, type Frame } from '../../src/transport/frame-codec.js';
-import { messageToWire } from '../../src/transport/message-wire.js';
+import { BatchWire, messageToWire } from '../../src/transport/message-wire.js';
 import { TransportError } from '../../src/transport/transport-error.js';
 import { DEFAULT_TRANSPORT_LIMITS, resolveTransportLimits } from '../../src/transport/transport-limits.js';
 import { SeededRng } from '../../src/util/rng.js';
@@ -46,6 +46,26 @@ t.test('round-trips every frame kind, binaries as Uint8Array', async (t) => {
   const batch = decodeFrame(encodeFrame(frames[3] as Frame), limits);
   t.ok(batch.kind === 'batch' && batch.messages[0]?.entries[0]?.data instanceof Uint8Array);
   t.notOk('snapshot' in (decodeFrame(encodeFrame({ kind: 'batch', messages: [makeMessage({ type: 'vote', from: 'a', to: 'b' })] }), limits) as { messages: object[] }).messages[0]!);
+});
+
+t.test('a batch laid out in reused arrays packs to the same bytes as a fresh layout, and leaves nothing held', async (t) => {
+  // The options frame-codec packs with; a batch is [4, [message, ...]].
+  const fresh = new Packr({ useRecords: false, mapsAsObjects: true, copyBuffers: false, moreTypes: false });
+  const batches = [
+    [append('p1', 'p2', 3, 'x'), snapshotMessage('p1', 'p2', 100)],
+    [makeMessage({ type: 'append-resp', from: 'p2', to: 'p1', term: 4, index: 9, reject: true, rejectHint: 7 })],
+    Array.from({ length: 300 }, (_, i) => append('p1', 'p3', i, 'y'.repeat(i % 5))), // past the 256 pooled messages
+    Array.from({ length: 40 }, (_, i) => makeMessage({ type: 'append', from: 'p1', to: 'p3', term: 2, index: i, entries: Array.from({ length: 30 }, (_, j) => ({ term: 2, index: i * 30 + j, type: 'normal' as const, data: new Uint8Array([j]) })) })), // past the 1,024 pooled entries
+  ];
+  for (const [n, messages] of batches.entries()) {
+    const expected = fresh.pack([4, messages.map(messageToWire)]);
+    t.same(Buffer.from(encodeFrame({ kind: 'batch', messages })), Buffer.from(expected), `batch ${n} (${messages.length} messages)`);
+  }
+  const wire = new BatchWire();
+  wire.layout(4, batches[0]!);
+  t.ok(wire.held() > 0);
+  wire.release();
+  t.equal(wire.held(), 0, 'no entry data or message held after release');
 });
 
 t.test('garbage, truncation and wrong shapes are coded errors, never crashes', async (t) => {
