@@ -50,8 +50,12 @@ export class InboundQueue {
   private wake(): void {
     if (this.wakePending || this.callbacks.length === 0) return;
     this.wakePending = true;
-    onMicrotask(() => {
-      for (const callback of this.callbacks) callback();
-    });
+    onMicrotask(this.notify);
   }
+
+  /** One function for every wake-up, not a closure per received frame. */
+  private readonly notify = (): void => {
+    const { callbacks } = this;
+    for (let i = 0; i < callbacks.length; i++) callbacks[i]!();
+  };
 }

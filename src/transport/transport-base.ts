@@ -32,7 +32,9 @@ export abstract class TransportBase implements Transport {
   protected readonly unreachable = new UnreachableReporter();
   private readonly faultTable: FaultTable;
   private readonly slots = new Map<NodeId, PeerSlot>();
-  private readonly kicksPending = new Set<NodeId>();
+  /** Peers sent to since the last kick, in the order first sent to; kicked on one microtask. */
+  private readonly kicksPending: Array<PeerSlot | undefined> = [];
+  private kicksCount = 0;
   private dropsUnknownPeer = 0;
 
   protected constructor(
@@ -160,15 +162,25 @@ export abstract class TransportBase implements Transport {
   }
 
   protected scheduleKick(slot: PeerSlot): void {
-    if (this.kicksPending.has(slot.peer)) return;
-    this.kicksPending.add(slot.peer);
+    const pending = this.kicksPending;
+    for (let i = 0; i < this.kicksCount; i++) if (pending[i] === slot) return;
+    pending[this.kicksCount++] = slot;
     // Deferred so that all send() calls of one loop turn share frames, and so that
-    // send() itself never does socket work.
-    onMicrotask(() => {
-      this.kicksPending.delete(slot.peer);
-      if (this.lifecycle === 'started' && this.slots.get(slot.peer) === slot) this.kick(slot);
-    });
+    // send() itself never does socket work. One microtask kicks every peer sent to.
+    if (this.kicksCount === 1) onMicrotask(this.runKicks);
   }
+
+  private readonly runKicks = (): void => {
+    const pending = this.kicksPending;
+    // A send during a kick to a peer not yet kicked joins this pass; one to a peer already
+    // kicked (its slot emptied below) is queued again and kicked in this pass too.
+    for (let i = 0; i < this.kicksCount; i++) {
+      const slot = pending[i];
+      pending[i] = undefined;
+      if (slot !== undefined && this.lifecycle === 'started' && this.slots.get(slot.peer) === slot) this.kick(slot);
+    }
+    this.kicksCount = 0;
+  };
 
   private enqueue(slot: PeerSlot, message: Message, nowMs: number): void {
     const decision = this.faultTable.decide(slot.peer, 'outbound');
