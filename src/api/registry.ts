@@ -30,7 +30,7 @@ export class KindRegistry {
   #add(declaration: KindDeclaration): void {
     const { group, version, resource, kind } = declaration;
     const byResourceKey = gvrKey(group, version, resource);
-    if (!(!this.#byResource.has(byResourceKey))) assertionFailed(`resource ${byResourceKey} declared twice`);
+    if (this.#byResource.has(byResourceKey)) assertionFailed(`resource ${byResourceKey} declared twice`);
     if (!(resource === resource.toLowerCase())) assertionFailed(`resource ${resource} must be lower case`);
     this.#byResource.set(byResourceKey, declaration);
     this.#byKind.set(gvkKey(group, version, kind), declaration);

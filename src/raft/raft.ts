@@ -112,7 +112,7 @@ export class Raft {
     const type = fields.type;
     let term = fields.term ?? 0;
     if (type === 'vote' || type === 'pre-vote' || type === 'vote-resp' || type === 'pre-vote-resp') {
-      if (!(term !== 0)) assertionFailed(`${type} must carry a term`);
+      if (term === 0) assertionFailed(`${type} must carry a term`);
     } else if (type === 'propose' || type === 'read-index') {
       term = 0;
     } else {

@@ -134,7 +134,7 @@ export class ProgressTracker {
 
   get(id: NodeId): Progress {
     const pr = this.progress.get(id);
-    if (!(pr !== undefined)) assertionFailed(`no progress for ${id}`);
+    if (pr === undefined) assertionFailed(`no progress for ${id}`);
     return pr;
   }
 }

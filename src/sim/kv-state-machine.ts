@@ -41,7 +41,7 @@ export class KvStateMachine {
 
   /** Applies one committed entry; returns the write it made, if any. */
   apply(index: number, term: number, fingerprint: string, isWrite: boolean): { key: string; value: string } | undefined {
-    if (!(index === this.appliedIndex + 1)) assertionFailed(`apply ${index} after ${this.appliedIndex}: entries must apply in order`);
+    if (index !== this.appliedIndex + 1) assertionFailed(`apply ${index} after ${this.appliedIndex}: entries must apply in order`);
     this.appliedIndex = index;
     this.chainNow = mixChain(mixChain(this.chainNow, String(term)), fingerprint);
     if (!isWrite || fingerprint === '') return undefined;
@@ -70,7 +70,7 @@ export class KvStateMachine {
       return;
     }
     const image = JSON.parse(bytesText(bytes)) as KvImage;
-    if (!(image.index === index)) assertionFailed(`snapshot image at ${image.index} labelled ${index}`);
+    if (image.index !== index) assertionFailed(`snapshot image at ${image.index} labelled ${index}`);
     for (const [key, value] of image.kv) this.kv.set(key, value);
     this.appliedIndex = image.index;
     this.chainNow = image.chain;

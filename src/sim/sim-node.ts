@@ -131,7 +131,7 @@ export class SimNode {
   }
 
   restart(rng: Rng): void {
-    if (!(this.run === undefined)) assertionFailed(`${this.id} is already running`);
+    if (this.run !== undefined) assertionFailed(`${this.id} is already running`);
     this.start(this.disk.load(), rng);
   }
 
@@ -309,7 +309,7 @@ export class SimNode {
   }
 
   private running(): Running {
-    if (!(this.run !== undefined)) assertionFailed(`${this.id} is down`);
+    if (this.run === undefined) assertionFailed(`${this.id} is down`);
     return this.run;
   }
 }

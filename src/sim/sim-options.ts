@@ -35,7 +35,7 @@ export const PEER_COUNTS: readonly number[] = [3, 5, 7];
 
 export function worldConfig(options: SimOptions): WorldConfig {
   assert(Number.isInteger(options.seed), 'seed must be an integer');
-  if (!(PEER_COUNTS.includes(options.peers))) assertionFailed(`peers must be one of ${PEER_COUNTS.join(', ')}`);
+  if (!PEER_COUNTS.includes(options.peers)) assertionFailed(`peers must be one of ${PEER_COUNTS.join(', ')}`);
   const plant = options.plant === undefined ? undefined : findPlant(options.plant);
   if (!(options.plant === undefined || plant !== undefined)) assertionFailed(`unknown plant ${String(options.plant)}`);
   const base = options.faults === 'none' ? NO_FAULTS : ALL_FAULTS;

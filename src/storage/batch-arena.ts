@@ -1,5 +1,5 @@
 import { assert } from '../util/assert.js';
-import type { Entry, HardState } from '../raft/types.js';
+import type { Entry } from '../raft/types.js';
 import { ENTRY_HEADER_BYTES, writeEntry } from './entry-codec.js';
 import { ENTRY_KEY_BYTES, HARD_STATE_KEY, writeEntryKey } from './level-keys.js';
 import type { LayoutOp } from './log-layout.js';
@@ -17,9 +17,8 @@ const utf8 = new TextEncoder();
  * buffer that the next batch reuses. Every new ArrayBuffer is an object V8 tracks and
  * sweeps at each scavenge, and a peer writes one batch per loop turn: allocating the
  * batch's bytes afresh (plus the hard state's record and its JSON) cost three of them per
- * write on every peer, about half of what a follower allocated per put. LevelDB copies keys
- * and values into its own write batch when the write is issued, so once that call has
- * returned the bytes are free again; `release` says so.
+ * write on every peer, about half of what a follower allocated per put. The bytes are
+ * released once the batch's write has settled (`release`).
  *
  * Writes to one log are issued one at a time, so the shared buffer is always free when a
  * batch begins; should one begin while another holds it, that batch gets a buffer of its own.
@@ -30,11 +29,21 @@ export class BatchArena {
 
   /** The bytes for one batch of ops, from the shared buffer when it is free. */
   lease(ops: readonly LayoutOp[]): BatchBytes {
-    const size = batchBytes(ops);
-    if (this.sharedBusy) return new BatchBytes(new Uint8Array(size), size, () => undefined);
+    // The hard states' JSON is sized here and written by putHardState, in op order.
+    const hardStates: string[] = [];
+    let size = 0;
+    for (const op of ops) {
+      if (op.kind === 'put-entry') size += ENTRY_KEY_BYTES + RECORD_HEADER_BYTES + ENTRY_HEADER_BYTES + op.entry.data.byteLength;
+      else if (op.kind === 'put-hard-state') {
+        const json = JSON.stringify(op.hardState);
+        hardStates.push(json);
+        size += RECORD_HEADER_BYTES + Buffer.byteLength(json);
+      }
+    }
+    if (this.sharedBusy) return new BatchBytes(new Uint8Array(size), size, hardStates, () => undefined);
     if (size > this.shared.byteLength) this.shared = new Uint8Array(Math.max(size, Math.min(KEEP_BYTES, 2 * this.shared.byteLength)));
     this.sharedBusy = true;
-    return new BatchBytes(this.shared, size, () => {
+    return new BatchBytes(this.shared, size, hardStates, () => {
       this.sharedBusy = false;
       if (this.shared.byteLength > KEEP_BYTES) this.shared = new Uint8Array(INITIAL_BYTES);
     });
@@ -49,12 +58,15 @@ export class BatchArena {
 /** One batch's share of an arena: records are cut from it in order. */
 export class BatchBytes {
   private used = 0;
+  private hardStatesUsed = 0;
   private released = false;
 
   constructor(
     private readonly bytes: Uint8Array,
     /** What the batch's ops asked for: cutting more is a sizing bug, not a use of spare room. */
     private readonly size: number,
+    /** The JSON of the ops' hard states, in op order. */
+    private readonly hardStates: readonly string[],
     private readonly onRelease: () => void,
   ) {}
 
@@ -67,9 +79,10 @@ export class BatchBytes {
     return { type: 'put', key, value };
   }
 
-  /** The hard state as a JSON record, as meta-codec's encodeJson writes it. */
-  putHardState(hardState: HardState): RecordPut {
-    const json = JSON.stringify(hardState);
+  /** The ops' next hard state as a JSON record, as meta-codec's encodeJson writes it. */
+  putHardState(): RecordPut {
+    const json = this.hardStates[this.hardStatesUsed++];
+    assert(json !== undefined, 'a hard state for every put-hard-state op');
     const value = this.take(RECORD_HEADER_BYTES + Buffer.byteLength(json));
     const { written } = utf8.encodeInto(json, value.subarray(RECORD_HEADER_BYTES));
     assert(written === value.byteLength - RECORD_HEADER_BYTES, 'hard state sized in UTF-8 bytes');
@@ -77,7 +90,7 @@ export class BatchBytes {
     return { type: 'put', key: HARD_STATE_KEY, value };
   }
 
-  /** The batch has been handed to LevelDB (which copied it): the bytes may be reused. */
+  /** The batch's write has settled: the bytes may be reused. */
   release(): void {
     if (this.released) return;
     this.released = true;
@@ -90,14 +103,4 @@ export class BatchBytes {
     assert(this.used <= this.size, 'batch bytes sized for every record');
     return this.bytes.subarray(start, this.used);
   }
-}
-
-/** The bytes the records of ops need. */
-function batchBytes(ops: readonly LayoutOp[]): number {
-  let size = 0;
-  for (const op of ops) {
-    if (op.kind === 'put-entry') size += ENTRY_KEY_BYTES + RECORD_HEADER_BYTES + ENTRY_HEADER_BYTES + op.entry.data.byteLength;
-    else if (op.kind === 'put-hard-state') size += RECORD_HEADER_BYTES + Buffer.byteLength(JSON.stringify(op.hardState));
-  }
-  return size;
 }

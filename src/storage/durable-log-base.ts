@@ -38,7 +38,7 @@ export abstract class DurableLogBase implements DurableLog {
   constructor(private readonly faults: StorageFaultHooks = {}) {}
 
   async open(): Promise<DurableState> {
-    if (!(this.status === 'closed')) assertionFailed(`open() on a ${this.status} store`);
+    if (this.status !== 'closed') assertionFailed(`open() on a ${this.status} store`);
     this.status = 'opening';
     try {
       const state = await this.openImpl();

@@ -333,7 +333,7 @@ function appendBatchOps(op: LayoutOp, batch: BatchOp[], coveredThrough: number, 
       batch.push(bytes.putEntry(op.entry));
       return;
     case 'put-hard-state':
-      batch.push(bytes.putHardState(op.hardState));
+      batch.push(bytes.putHardState());
       return;
     case 'put-snapshot':
       return; // written through its chunks and manifest, see writeImpl

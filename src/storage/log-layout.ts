@@ -152,7 +152,7 @@ function assertContiguous(entries: readonly Entry[]): void {
     assert(entry !== undefined && Number.isSafeInteger(entry.index) && Number.isSafeInteger(entry.term));
     const previous = entries[i - 1];
     if (previous === undefined) continue;
-    if (!(entry.index === previous.index + 1)) assertionFailed(`entries not contiguous: ${previous.index} then ${entry.index}`);
+    if (entry.index !== previous.index + 1) assertionFailed(`entries not contiguous: ${previous.index} then ${entry.index}`);
     if (!(entry.term >= previous.term)) assertionFailed(`entry ${entry.index} has a term below its predecessor`);
   }
 }

@@ -81,7 +81,7 @@ export class History {
 
   get(revision: Revision): HistoryEntry {
     const entry = entryAt(this.pageOf(revision.main, false)?.get(revision.main), revision.sub);
-    if (!(entry !== undefined)) assertionFailed(`no history entry at ${revision.main}.${revision.sub}`);
+    if (entry === undefined) assertionFailed(`no history entry at ${revision.main}.${revision.sub}`);
     return entry;
   }
 

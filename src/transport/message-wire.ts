@@ -36,21 +36,33 @@ export type WireLimits = Pick<
 >;
 
 export function messageToWire(message: Message): unknown[] {
-  const typeCode = MESSAGE_TYPE_CODES.indexOf(message.type);
-  return [
-    typeCode,
-    message.from,
-    message.to,
-    message.term,
-    message.logTerm,
-    message.index,
-    message.commit,
-    message.reject,
-    message.rejectHint,
-    message.entries.map((e) => [e.term, e.index, ENTRY_TYPE_CODES.indexOf(e.type), e.data]),
-    message.snapshot === undefined ? null : snapshotToWire(message.snapshot),
-    message.context ?? null,
-  ];
+  return writeMessageWire(new Array<unknown>(MESSAGE_FIELDS), message, message.entries.map((e) => writeEntryWire(new Array<unknown>(4), e)));
+}
+
+/** Lays a message out in `out` (MESSAGE_FIELDS slots), its entries already laid out. */
+function writeMessageWire(out: unknown[], message: Message, entries: readonly unknown[]): unknown[] {
+  out[0] = MESSAGE_TYPE_CODES.indexOf(message.type);
+  out[1] = message.from;
+  out[2] = message.to;
+  out[3] = message.term;
+  out[4] = message.logTerm;
+  out[5] = message.index;
+  out[6] = message.commit;
+  out[7] = message.reject;
+  out[8] = message.rejectHint;
+  out[9] = entries;
+  out[10] = message.snapshot === undefined ? null : snapshotToWire(message.snapshot);
+  out[11] = message.context ?? null;
+  return out;
+}
+
+/** Lays an entry out in `out` (four slots). */
+function writeEntryWire(out: unknown[], e: Entry): unknown[] {
+  out[0] = e.term;
+  out[1] = e.index;
+  out[2] = ENTRY_TYPE_CODES.indexOf(e.type);
+  out[3] = e.data;
+  return out;
 }
 
 /** Pooled arrays kept at most: a catch-up batch larger than this lays out the rest afresh. */
@@ -100,33 +112,16 @@ export class BatchWire {
   private message(message: Message): unknown[] {
     const at = this.messagesUsed++;
     const out = at < POOLED_MESSAGES_MAX ? (this.messages[at] ??= new Array<unknown>(MESSAGE_FIELDS).fill(null)) : new Array<unknown>(MESSAGE_FIELDS);
-    out[0] = MESSAGE_TYPE_CODES.indexOf(message.type);
-    out[1] = message.from;
-    out[2] = message.to;
-    out[3] = message.term;
-    out[4] = message.logTerm;
-    out[5] = message.index;
-    out[6] = message.commit;
-    out[7] = message.reject;
-    out[8] = message.rejectHint;
-    out[9] = this.entryList(message.entries);
-    out[10] = message.snapshot === undefined ? null : snapshotToWire(message.snapshot);
-    out[11] = message.context ?? null;
-    return out;
+    return writeMessageWire(out, message, this.entryList(message.entries));
   }
 
   private entryList(entries: readonly Entry[]): readonly unknown[] {
     if (entries.length === 0) return NO_ENTRIES;
     const list = new Array<unknown>(entries.length);
     for (let j = 0; j < entries.length; j++) {
-      const e = entries[j]!;
       const at = this.entriesUsed++;
       const out = at < POOLED_ENTRIES_MAX ? (this.entries[at] ??= [0, 0, 0, null]) : new Array<unknown>(4);
-      out[0] = e.term;
-      out[1] = e.index;
-      out[2] = ENTRY_TYPE_CODES.indexOf(e.type);
-      out[3] = e.data;
-      list[j] = out;
+      list[j] = writeEntryWire(out, entries[j]!);
     }
     return list;
   }

@@ -169,7 +169,10 @@ export class OutboundLink {
       return;
     }
     for (const action of conn.session.feed(rawDataBytes(data))) {
-      if (action.kind === 'send') conn.ws.send(action.bytes, { binary: true });
+      if (action.kind === 'send') {
+        this.sendingBytes = action.bytes.byteLength;
+        conn.ws.send(action.bytes, BINARY);
+      }
       else if (action.kind === 'open') this.onOpen();
       else if (action.kind === 'close') {
         this.options.slot.stats.handshakeFailures++;

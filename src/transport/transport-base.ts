@@ -59,7 +59,7 @@ export abstract class TransportBase implements Transport {
     if (this.lifecycle === 'stopped') return;
     const nowMs = this.clock.nowMs();
     for (const message of messages) {
-      if (!(message.from === this.selfId)) assertionFailed(`message from ${message.from} sent by ${this.selfId}`);
+      if (message.from !== this.selfId) assertionFailed(`message from ${message.from} sent by ${this.selfId}`);
       assert(message.to !== this.selfId, 'a peer does not send messages to itself');
       const slot = this.slots.get(message.to);
       if (slot === undefined) {

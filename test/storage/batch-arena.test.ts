@@ -23,7 +23,7 @@ t.test('records are byte for byte what sealing each one on its own makes', async
     t.same(put.value, sealRecord(entryKey(e.index), encodeEntry(e)), `entry ${e.index}`);
     t.same(decodeEntry(openRecord(put.key, put.value, 'entry')), e);
   }
-  const put = bytes.putHardState(hardState);
+  const put = bytes.putHardState();
   t.equal(put.key, HARD_STATE_KEY);
   t.same(put.value, sealRecord(HARD_STATE_KEY, encodeJson(hardState)), 'hard state, a non-ASCII vote included');
   t.same(decodeHardState(openRecord(put.key, put.value, 'hard state')), hardState);
