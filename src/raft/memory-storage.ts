@@ -1,10 +1,11 @@
 import { assert, assertionFailed } from '../util/assert.js';
-import { limitSize } from './entry-limits.js';
+import { EntryColumns } from './entry-columns.js';
 import { RaftError } from './errors.js';
 import {
   EMPTY_CONF_STATE,
   EMPTY_HARD_STATE,
   emptyBytes,
+  entrySizeBytes,
   type ConfState,
   type Entry,
   type HardState,
@@ -16,18 +17,21 @@ import {
  * memory for synchronous reads. The application appends to it right after each
  * durable write, and rebuilds it from disk after a restart.
  *
- * Layout as in etcd's MemoryStorage: `ents[0]` is a dummy entry standing for the
+ * Layout as in etcd's MemoryStorage: position 0 is a dummy entry standing for the
  * last entry covered by the snapshot (its index and term), so term lookups at the
- * snapshot boundary work without a special case.
+ * snapshot boundary work without a special case. The entries are held as columns, not
+ * objects (see EntryColumns); `entries()` builds the objects it returns.
  */
 export class MemoryStorage {
   private hardState: HardState = EMPTY_HARD_STATE;
   private snap: Snapshot;
-  private ents: Entry[];
+  private ents = new EntryColumns();
+  /** The index of the entry at position 0 (the dummy). */
+  private offsetIndex = 0;
 
   constructor() {
     this.snap = { meta: { index: 0, term: 0, confState: EMPTY_CONF_STATE }, data: emptyBytes() };
-    this.ents = [dummyEntry(0, 0)];
+    this.resetTo(0, 0);
   }
 
   /**
@@ -41,7 +45,7 @@ export class MemoryStorage {
     assert(confState.voters.length > 0, 'a new cluster needs at least one voter');
     const storage = new MemoryStorage();
     storage.snap = { meta: { index: 1, term: 1, confState }, data: genesisData };
-    storage.ents = [dummyEntry(1, 1)];
+    storage.resetTo(1, 1);
     storage.hardState = { term: 1, vote: '', commit: 1 };
     return storage;
   }
@@ -65,9 +69,9 @@ export class MemoryStorage {
   term(index: number): number {
     const offset = this.offset();
     if (index < offset) throw new RaftError('RAFT_COMPACTED', `index ${index} is compacted`, { index });
-    const entry = this.ents[index - offset];
-    if (entry === undefined) throw new RaftError('RAFT_UNAVAILABLE', `index ${index} is not in the log`, { index });
-    return entry.term;
+    const term = this.ents.term(index - offset);
+    if (term === undefined) throw new RaftError('RAFT_UNAVAILABLE', `index ${index} is not in the log`, { index });
+    return term;
   }
 
   /** Entries in [lo, hi), at most maxBytes (but at least one). */
@@ -76,7 +80,15 @@ export class MemoryStorage {
     if (lo <= offset) throw new RaftError('RAFT_COMPACTED', `index ${lo} is compacted`, { index: lo });
     if (!(hi <= this.lastIndex() + 1)) assertionFailed(`entries(${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
     if (this.ents.length === 1) throw new RaftError('RAFT_UNAVAILABLE', 'the log is empty', { index: lo });
-    return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);
+    // The longest run from lo within maxBytes, but at least one entry (as limitSize).
+    const out: Entry[] = [];
+    let bytes = 0;
+    for (let index = lo; index < hi; index++) {
+      bytes += entrySizeBytes(this.ents.dataBytes(index - offset));
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push(this.ents.entry(index - offset, index));
+    }
+    return out;
   }
 
   snapshot(): Snapshot {
@@ -91,7 +103,7 @@ export class MemoryStorage {
       });
     }
     this.snap = snapshot;
-    this.ents = [dummyEntry(snapshot.meta.index, snapshot.meta.term)];
+    this.resetTo(snapshot.meta.index, snapshot.meta.term);
   }
 
   /**
@@ -126,8 +138,9 @@ export class MemoryStorage {
     if (index <= offset) return;
     if (!(index <= this.lastIndex())) assertionFailed(`compact ${index} beyond last index ${this.lastIndex()}`);
     if (!(index <= this.snap.meta.index)) assertionFailed(`compact ${index} beyond snapshot ${this.snap.meta.index}`);
-    const boundary = this.ents[index - offset] as Entry;
-    this.ents = [dummyEntry(boundary.index, boundary.term), ...this.ents.slice(index - offset + 1)];
+    // The boundary entry becomes the dummy: its term stays, its bytes are not needed.
+    this.ents.dropFront(index - offset);
+    this.offsetIndex = index;
   }
 
   /** Appends persisted entries, replacing any suffix they conflict with (§5.3). */
@@ -142,15 +155,18 @@ export class MemoryStorage {
     if (!(at <= this.ents.length)) assertionFailed(`missing log entries before ${(toAppend[0] as Entry).index}`);
     // In place: the log holds every entry since the last snapshot (tens of thousands under
     // load), and copying it on each append cost a tenth of a busy peer's CPU.
-    this.ents.length = at;
+    this.ents.truncate(at);
     for (const entry of toAppend) this.ents.push(entry);
   }
 
   private offset(): number {
-    return (this.ents[0] as Entry).index;
+    return this.offsetIndex;
   }
-}
 
-function dummyEntry(index: number, term: number): Entry {
-  return { index, term, type: 'normal', data: emptyBytes() };
+  /** Leaves only the dummy, standing for the entry at index with term. */
+  private resetTo(index: number, term: number): void {
+    this.ents = new EntryColumns();
+    this.ents.push({ term, index, type: 'normal', data: emptyBytes() });
+    this.offsetIndex = index;
+  }
 }

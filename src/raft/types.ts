@@ -171,5 +171,10 @@ export function isHardStateEqual(a: HardState, b: HardState): boolean {
 
 /** Approximate wire size of an entry, used by byte limits. */
 export function entryBytes(entry: Entry): number {
-  return entry.data.byteLength + 24;
+  return entrySizeBytes(entry.data.byteLength);
+}
+
+/** entryBytes of an entry with dataBytes of data. */
+export function entrySizeBytes(dataBytes: number): number {
+  return dataBytes + 24;
 }
