@@ -1,6 +1,5 @@
-import type { KeyValue } from './types.js';
+import type { HistoryColumns } from './history-columns.js';
 import type { ValueSlab } from './value-slab.js';
-import type { Mutable } from '../util/mutable.js';
 
 /** A buffer is repacked once less than this share of it is still held by the history. */
 const LIVE_SHARE_MIN = 0.25;
@@ -25,12 +24,12 @@ export interface RepackResult {
  * whole slab, and one surviving key a whole snapshot image. etcd's bbolt reclaims the
  * pages of compacted revisions in the same way, by reusing them.
  *
- * The history's KeyValue objects are updated in place, to views with the same bytes:
- * readers holding one see no change. Keys are shared by every revision of a key, so a
- * key moves once and every entry holding it gets the moved view.
+ * The history's columns are updated in place, to views with the same bytes: readers
+ * holding an entry or columns see no change. Keys are shared by every revision of a key,
+ * so a key moves once and every entry holding it gets the moved view.
  */
-export function repackBuffers(entries: readonly KeyValue[], slab: ValueSlab): RepackResult {
-  const live = liveBytesByBuffer(entries);
+export function repackBuffers(columns: HistoryColumns, slab: ValueSlab): RepackResult {
+  const live = liveBytesByBuffer(columns);
   const dead = new Set<ArrayBufferLike>();
   let bytesFreed = 0;
   for (const [buffer, bytes] of live) {
@@ -52,10 +51,14 @@ export function repackBuffers(entries: readonly KeyValue[], slab: ValueSlab): Re
     }
     return copy;
   };
-  for (const kv of entries) {
-    const entry = kv as Mutable<KeyValue>;
-    entry.key = move(kv.key);
-    entry.value = move(kv.value);
+  const { keys, valueBuffers, valueSizes } = columns;
+  for (let at = 0; at < columns.length; at++) {
+    keys[at] = move(keys[at] as Uint8Array);
+    if ((valueSizes[at] as number) > 0 && dead.has(valueBuffers[at] as ArrayBufferLike)) {
+      const copy = slab.copy(columns.value(at));
+      columns.setValue(at, copy);
+      bytesMoved += copy.byteLength;
+    }
   }
   return { buffersFreed: dead.size, bytesFreed, bytesMoved };
 }
@@ -65,18 +68,20 @@ export function repackBuffers(entries: readonly KeyValue[], slab: ValueSlab): Re
  * revisions of its key and counted once; a value (one per revision, but for puts with
  * ignore_value) may be counted more than once, which only makes a buffer look more live.
  */
-export function liveBytesByBuffer(entries: readonly KeyValue[]): Map<ArrayBufferLike, number> {
+export function liveBytesByBuffer(columns: HistoryColumns): Map<ArrayBufferLike, number> {
   const live = new Map<ArrayBufferLike, number>();
   const keysSeen = new Set<Uint8Array>();
-  const count = (view: Uint8Array): void => {
-    if (view.byteLength > 0) live.set(view.buffer, (live.get(view.buffer) ?? 0) + view.byteLength);
+  const count = (buffer: ArrayBufferLike, bytes: number): void => {
+    if (bytes > 0) live.set(buffer, (live.get(buffer) ?? 0) + bytes);
   };
-  for (const kv of entries) {
-    if (!keysSeen.has(kv.key)) {
-      keysSeen.add(kv.key);
-      count(kv.key);
+  const { keys, valueBuffers, valueSizes } = columns;
+  for (let at = 0; at < columns.length; at++) {
+    const key = keys[at] as Uint8Array;
+    if (!keysSeen.has(key)) {
+      keysSeen.add(key);
+      count(key.buffer, key.byteLength);
     }
-    count(kv.value);
+    count(valueBuffers[at] as ArrayBufferLike, valueSizes[at] as number);
   }
   return live;
 }

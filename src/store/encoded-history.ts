@@ -2,11 +2,13 @@ import { Packr } from 'msgpackr';
 import { assert, assertionFailed } from '../util/assert.js';
 import { isTombstone, type HistoryEntry } from './history.js';
 
-/** History entries in revision order, as parallel append-only arrays (see History.ordered). */
+/** History entries in revision order, as append-only columns (see History.ordered). */
 export interface OrderedHistory {
+  readonly length: number;
   readonly mains: readonly number[];
   readonly subs: readonly number[];
-  readonly entries: readonly HistoryEntry[];
+  /** The entry at a position, built on each call. */
+  entry(at: number): HistoryEntry;
 }
 
 /** [main, sub, tombstone, key, value, createRevision, version, lease] */
@@ -52,13 +54,13 @@ export class EncodedHistory {
 
   /** Encodes up to n more entries, never past `until`; true once `until` entries are encoded. */
   extend(n: number, until: number): boolean {
-    assert(until <= this.order.entries.length, 'cannot encode past the history');
+    assert(until <= this.order.length, 'cannot encode past the history');
     const end = Math.min(until, this.encoded + n);
     if (this.encoded < end) {
-      const { mains, subs, entries } = this.order;
+      const { mains, subs } = this.order;
       const slice: EntryTuple[] = [];
       for (let i = this.encoded; i < end; i++) {
-        const kv = entries[i]!;
+        const kv = this.order.entry(i);
         slice.push([mains[i]!, subs[i]!, isTombstone(kv), kv.key, kv.value, kv.createRevision, kv.version, kv.lease]);
       }
       const packed = snapshotPackr.pack(slice);

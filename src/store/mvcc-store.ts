@@ -105,7 +105,7 @@ export class MvccStore {
     if (revision > this.revision) throw errFutureRevision(this.revision, revision);
     for (const dropped of this.state.index.compact(revision)) this.state.history.remove(dropped);
     this.state.compactRevision = revision;
-    repackBuffers(this.state.history.ordered().entries, this.state.values);
+    repackBuffers(this.state.history.ordered(), this.state.values);
     for (const observer of this.observers) observer.onCompact(revision);
     return { header: { revision: this.revision } };
   }

@@ -45,7 +45,7 @@ export function captureSnapshot(state: MvccState, leases: readonly LeaseRecord[]
     revision: state.currentRevision,
     compactRevision: state.compactRevision,
     order,
-    count: order.entries.length,
+    count: order.length,
     leases: leases.map((lease) => [lease.id, lease.ttlSeconds, lease.deadlineMs]),
     leaseIdNext,
   };

@@ -119,8 +119,8 @@ export class StoreStateMachine {
     if (this.encoding) return;
     const order = this.kv.state.history.ordered();
     const { compactRevision } = this.kv.state;
-    if (this.encoded?.continues(order, compactRevision, order.entries.length) !== true) this.encoded = new EncodedHistory(order, compactRevision);
-    if (order.entries.length - this.encoded.count >= minEntries) this.encoded.extend(maxEntries, order.entries.length);
+    if (this.encoded?.continues(order, compactRevision, order.length) !== true) this.encoded = new EncodedHistory(order, compactRevision);
+    if (order.length - this.encoded.count >= minEntries) this.encoded.extend(maxEntries, order.length);
   }
 
   /** Replaces the whole state with a snapshot's; watchers re-read from the new history. */

@@ -1,13 +1,13 @@
 import t from 'tap';
 import { liveBytesByBuffer, repackBuffers } from '../../src/store/buffer-repack.js';
 import { ValueSlab } from '../../src/store/value-slab.js';
-import type { KeyValue } from '../../src/store/types.js';
+import { HistoryColumns } from '../../src/store/history-columns.js';
 import { b, kvText, newStore, put, s } from './fixtures/helpers.js';
 import type { StoreStateMachine } from '../../src/store/state-machine.js';
 
 /** Every buffer the history's keys and values view, and their total size. */
 function heldBytes(store: StoreStateMachine): { buffers: number; bytes: number } {
-  const buffers = [...liveBytesByBuffer(store.kv.state.history.ordered().entries).keys()];
+  const buffers = [...liveBytesByBuffer(store.kv.state.history.ordered()).keys()];
   return { buffers: buffers.length, bytes: buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0) };
 }
 
@@ -36,13 +36,17 @@ t.test('a compaction frees the slabs its surviving values would have pinned', as
 t.test('values a compaction leaves mostly live stay where they are', async (t) => {
   const store = newStore();
   for (let i = 0; i < 300; i++) put(store, `k/${i}`, value(i));
-  const views = store.kv.state.history.ordered().entries.map((kv) => kv.value);
+  const where = (columns: HistoryColumns, at: number): string => `${buffers.indexOf(columns.valueBuffers[at]!)}@${columns.valueStarts[at]}`;
+  const before = store.kv.state.history.ordered();
+  const buffers = [...new Set(before.valueBuffers)];
+  const places = Array.from({ length: before.length }, (_, at) => where(before, at));
   for (let i = 0; i < 30; i++) put(store, `k/${i}`, 'new');
   store.apply({ type: 'compact', request: { revision: store.revision } });
-  const kept = store.kv.state.history.ordered().entries.filter((kv) => kv.value.byteLength === 200);
+  const after = store.kv.state.history.ordered();
+  const kept = Array.from({ length: after.length }, (_, at) => at).filter((at) => after.valueSizes[at] === 200);
   t.equal(kept.length, 270);
   t.ok(
-    kept.every((kv) => views.includes(kv.value)),
+    kept.every((at) => places.includes(where(after, at))),
     'nothing moved: every slab is at least a quarter live',
   );
 });
@@ -66,19 +70,18 @@ t.test('a key shared by several revisions moves once, and every revision gets th
   const image = new Uint8Array(64 * 1024);
   const key = image.subarray(0, 3);
   key.set(b('key'));
-  const entries: KeyValue[] = [2, 3, 4].map((main) => ({
-    key,
-    value: image.subarray(main * 10, main * 10 + 5),
-    createRevision: 2,
-    modRevision: main,
-    version: main - 1,
-    lease: '0',
-  }));
+  const columns = new HistoryColumns();
+  for (const main of [2, 3, 4]) {
+    image.subarray(main * 10, main * 10 + 5).fill(main);
+    columns.push(main, 0, { key, value: image.subarray(main * 10, main * 10 + 5), createRevision: 2, modRevision: main, version: main - 1, lease: '0' });
+  }
   const slab = new ValueSlab();
-  const result = repackBuffers(entries, slab);
+  const result = repackBuffers(columns, slab);
   t.same(result, { buffersFreed: 1, bytesFreed: 64 * 1024, bytesMoved: 3 + 15 });
+  const entries = [0, 1, 2].map((at) => columns.entry(at));
   t.equal(entries[0]!.key, entries[2]!.key);
   t.not(entries[0]!.key.buffer, image.buffer);
   t.ok(entries.every((kv) => kv.value.buffer !== image.buffer));
-  t.same(repackBuffers(entries, slab), { buffersFreed: 0, bytesFreed: 0, bytesMoved: 0 }, 'the slab being filled is never repacked');
+  t.same(entries.map((kv) => [...kv.value]), [2, 3, 4].map((main) => Array(5).fill(main)), 'the moved values have the same bytes');
+  t.same(repackBuffers(columns, slab), { buffersFreed: 0, bytesFreed: 0, bytesMoved: 0 }, 'the slab being filled is never repacked');
 });

@@ -14,9 +14,9 @@ function revisions(history: History): string[] {
   return [...history.entries()].map(({ revision }) => `${revision.main}.${revision.sub}`);
 }
 
-t.test('history keeps revision order across pages, single changes and multi-change records', async (t) => {
+t.test('history keeps revision order across single changes and multi-change revisions', async (t) => {
   const history = new History();
-  // Two pages apart (4,096 mains each), one record with three changes, one restored with a hole.
+  // Far apart, one revision with three changes, one restored with a hole.
   const mains = [2, 3, 4095, 4096, 4097, 9000, 20_000];
   for (const main of mains) history.append({ main, sub: 0 }, entry(`k${main}`, main));
   history.append({ main: 20_000, sub: 1 }, entry('x', 20_000));
@@ -32,14 +32,15 @@ t.test('history keeps revision order across pages, single changes and multi-chan
   t.throws(() => history.get({ main: 20_001, sub: 0 }), /no history entry at 20001.0/, 'a hole is not an entry');
   t.throws(() => history.get({ main: 3, sub: 1 }), /no history entry at 3.1/);
   t.throws(() => history.append({ main: 5, sub: 0 }, entry('late', 5)), /revision order/);
-  t.throws(() => history.append({ main: 3, sub: 0 }, entry('late', 3)), /sub-revisions must grow/);
-  t.throws(() => history.append({ main: 20_000, sub: 1 }, entry('again', 20_000)), /sub-revisions must grow/);
+  t.throws(() => history.append({ main: 3, sub: 0 }, entry('late', 3)), /revision order/);
+  t.throws(() => history.append({ main: 20_000, sub: 3 }, entry('again', 20_000)), /revision order/);
+  t.throws(() => history.append({ main: 20_001, sub: 1 }, entry('again', 20_001)), /sub-revisions must grow/);
   const ordered = history.ordered();
   t.same(ordered.mains, [2, 3, 4095, 4096, 4097, 9000, 20_000, 20_000, 20_000, 20_001]);
   t.same(ordered.subs, [0, 0, 0, 0, 0, 0, 0, 1, 2, 1]);
 });
 
-t.test('removing entries drops empty records and pages, counts bytes and rebuilds the order', async (t) => {
+t.test('removing entries counts bytes and rebuilds the columns, leaving those handed out whole', async (t) => {
   const history = new History();
   for (const main of [2, 3, 5000]) history.append({ main, sub: 0 }, entry('k', main));
   history.append({ main: 5000, sub: 1 }, entry('j', 5000));
@@ -58,8 +59,32 @@ t.test('removing entries drops empty records and pages, counts bytes and rebuild
   const after = history.ordered();
   t.not(after, before, 'a removal breaks the unbroken history: ordered() is built anew');
   t.same(after.mains, []);
+  t.same(before.mains, [2, 3, 5000, 5000], 'columns handed out before the removal are as they were');
+  t.same(Buffer.from(before.entry(3).key).toString(), 'j');
   history.append({ main: 5001, sub: 0 }, entry('k', 5001));
   t.same(revisions(history), ['5001.0'], 'appends go on after the last page emptied');
+});
+
+t.test('entries are built on each read, from columns that keep no object per entry', async (t) => {
+  const history = new History();
+  const slab = new ValueSlab();
+  const value = slab.copy(Buffer.from('value at 2'));
+  history.append({ main: 2, sub: 0 }, { key: Buffer.from('k'), value, createRevision: 2, modRevision: 2, version: 1, lease: '7' });
+  history.append({ main: 3, sub: 0 }, { key: Buffer.from('k'), value: new Uint8Array(0), createRevision: 0, modRevision: 3, version: 0, lease: '0' });
+  const first = history.get({ main: 2, sub: 0 });
+  t.not(history.get({ main: 2, sub: 0 }), first, 'a new object per read');
+  t.same(history.get({ main: 2, sub: 0 }), first);
+  t.same({ ...first, key: Buffer.from(first.key).toString(), value: Buffer.from(first.value).toString() }, { key: 'k', createRevision: 2, modRevision: 2, version: 1, value: 'value at 2', lease: '7' });
+  t.equal(first.value.buffer, value.buffer, 'the value is a view of the bytes it was given');
+  t.equal(first.value.byteOffset, value.byteOffset);
+  t.equal(history.get({ main: 3, sub: 0 }).value.byteLength, 0);
+  const columns = history.ordered();
+  t.same(columns.valueSizes, [10, 0]);
+  t.equal(columns.find(3, 0), 1);
+  t.equal(columns.find(3, 1), -1);
+  t.equal(columns.find(4, 0), -1);
+  t.equal(columns.firstAtOrAfter(1), 0);
+  t.equal(columns.firstAtOrAfter(4), 2);
 });
 
 t.test('the value slab copies small values into shared buffers and large ones alone', async (t) => {
