@@ -55,6 +55,11 @@ export class RaftPeer {
   private turnScheduled = false;
   /** A turn is running, or its synced write is in flight: the next turn waits for it. */
   private turnActive = false;
+  /** True while a turn waits for its Ready's synced write. */
+  private persistInFlight = false;
+  private durableApplyScheduled = false;
+  /** Messages the durable-apply pass received and left for the next turn, in arrival order. */
+  private deferred: Message[] = [];
   /** Resolves loopDone; undefined once the loop has ended (or before it starts). */
   private endLoop: (() => void) | undefined;
   private state: 'new' | 'running' | 'stopping' | 'stopped' | 'failed' = 'new';
@@ -115,6 +120,10 @@ export class RaftPeer {
     this.opts.transport.onReadable(() => {
       this.trace.mark('readable');
       this.signal();
+      if (this.persistInFlight && this.role === 'leader' && !this.durableApplyScheduled) {
+        this.durableApplyScheduled = true;
+        setImmediate(this.applyDurable);
+      }
     });
     this.opts.transport.onUnreachable((peer) => {
       if (this.state === 'running') this.node.reportUnreachable(peer);
@@ -302,15 +311,56 @@ export class RaftPeer {
     const ticks = this.ticksDue;
     this.ticksDue = 0;
     for (let i = 0; i < ticks; i++) this.tickOnce();
-    for (const m of this.opts.transport.receive()) {
-      if (this.catchingUp && !this.admitWhileCatchingUp(m)) continue;
-      this.node.step(m);
+    if (this.deferred.length > 0) {
+      const deferred = this.deferred;
+      this.deferred = [];
+      for (const m of deferred) this.stepReceived(m);
     }
+    for (const m of this.opts.transport.receive()) this.stepReceived(m);
     const commands = this.inbox;
     this.inbox = [];
     for (const command of commands) this.execute(command);
     return this.drainReadys();
   }
+
+  private stepReceived(m: Message): void {
+    if (this.catchingUp && !this.admitWhileCatchingUp(m)) return;
+    this.node.step(m);
+  }
+
+  /**
+   * While the leader's own write is in flight, acknowledgements would wait for the turn
+   * after it. This pass steps them at once. A commit index counts the leader's copy only
+   * once written (thesis §10.2.1), so what they commit sits on a quorum of disks without
+   * the leader's unwritten entries (in a cluster of three, both followers): the pass sends
+   * the new commit index to the followers and applies (and answers) those entries now. A
+   * slow fsync on the leader is then off the path of a write its followers already hold.
+   * Only current-term append acknowledgements are stepped here, which change progress and
+   * the commit index but never the term, the role or the log; from the first other message
+   * on, everything waits for the next turn, in arrival order. The entries applied here
+   * come again in a later Ready, and applyEntry skips them.
+   */
+  private readonly applyDurable = (): void => {
+    this.durableApplyScheduled = false;
+    if (!this.persistInFlight || this.state !== 'running' || this.role !== 'leader') return;
+    try {
+      const term = this.node.term;
+      for (const m of this.opts.transport.receive()) {
+        if (this.deferred.length === 0 && m.type === 'append-resp' && !m.reject && m.term === term) this.node.step(m);
+        else this.deferred.push(m);
+      }
+      const messages = this.node.takeLeaderMessages();
+      if (messages.length > 0) this.opts.transport.send(messages);
+      const entries = this.node.committedEntriesAfter(this.applied);
+      if (entries.length === 0) return;
+      if (this.trace.enabled) this.trace.mark('durable-apply', `${entries.length}`);
+      for (const entry of entries) this.applyEntry(entry);
+      this.reads.release(this.applied);
+      for (const hook of this.applyHooks) hook(this.applied);
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  };
 
   private drainReadys(): Promise<void> | undefined {
     while (this.node.hasReady() && this.state === 'running') {
@@ -431,6 +481,7 @@ export class RaftPeer {
     const sentEarly = canSendBeforePersist(rd, this.role, this.storage.initialState().hardState);
     if (sentEarly) this.opts.transport.send(rd.messages);
     const persisting = this.persist(rd);
+    if (persisting !== undefined) this.persistInFlight = true;
     // Committed entries are applied while the synced write is on its way, as etcd's
     // apply goroutine does: they are durable on a quorum, so answering their clients
     // need not wait for this peer's own fsync. A snapshot still waits for its write.
@@ -455,6 +506,7 @@ export class RaftPeer {
 
   /** The rest of the Ready contract, once its write (if any) is durable. */
   private finishReady(rd: Ready, sentEarly: boolean, appliedAlready: boolean): void {
+    this.persistInFlight = false;
     if (rd.snapshot !== undefined) this.storage.applySnapshot(rd.snapshot);
     this.storage.append(rd.entries);
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);

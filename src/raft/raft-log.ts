@@ -32,6 +32,11 @@ export class RaftLog {
     return this.unstable.maybeLastIndex() ?? this.storage.lastIndex();
   }
 
+  /** The last index the application has persisted: before the unstable entries. */
+  persistedLastIndex(): number {
+    return this.unstable.entries.length > 0 ? this.unstable.offset - 1 : this.lastIndex();
+  }
+
   lastTerm(): number {
     const term = this.term(this.lastIndex());
     assert(term !== undefined, 'the last entry always has a term');

@@ -11,7 +11,7 @@ import { fillPipeline, sendAppend, sendHeartbeat } from './replication.js';
 import type { SafetyRules } from './rules.js';
 import { stepCandidate } from './step-candidate.js';
 import { stepFollower } from './step-follower.js';
-import { stepLeader } from './step-leader.js';
+import { releasePendingReads, stepLeader } from './step-leader.js';
 import { configFromConfState, isJoint, ProgressTracker, type MembershipConfig } from './tracker.js';
 import {
   NONE,
@@ -137,7 +137,7 @@ export class Raft {
     const next = this.log.lastIndex() + 1;
     for (const id of this.tracker.memberIds()) {
       const fresh = this.tracker.newProgress(next, this.tracker.get(id).isLearner);
-      if (id === this.id) fresh.match = this.log.lastIndex();
+      if (id === this.id) fresh.match = this.log.persistedLastIndex();
       this.tracker.progress.set(id, fresh);
     }
     this.pendingConfIndex = 0;
@@ -261,12 +261,26 @@ export class Raft {
     this.uncommittedBytes += bytes;
     let index = this.log.lastIndex();
     const stamped = entries.map((e) => ({ ...e, term: this.term, index: ++index }));
-    const last = this.log.append(stamped);
-    // The leader's own entry counts toward commit: the Ready contract persists it
-    // before any message that could let a follower acknowledge it is sent.
-    this.tracker.get(this.id).maybeUpdate(last);
-    this.maybeCommit();
+    this.log.append(stamped);
+    // The leader's own copy counts toward commit once it is on disk (persistedTo), not
+    // now: a single-voter cluster commits in the Ready after the write.
     return true;
+  }
+
+  /**
+   * The application has persisted the log through (index, term). A leader's own copy of an
+   * entry counts toward commit only from now (thesis §10.2.1), so a commit index always
+   * names entries on a quorum of disks: a leader may act on it, and tell its followers of
+   * it, while its own write is still in flight.
+   */
+  persistedTo(index: number, term: number): void {
+    if (this.role !== 'leader' || this.log.term(index) !== term) return;
+    const self = this.tracker.progress.get(this.id);
+    if (self === undefined || !self.maybeUpdate(index)) return;
+    if (this.maybeCommit()) {
+      releasePendingReads(this);
+      this.appendsPending = true; // the new commit index goes out with the next Ready
+    }
   }
 
   /** §5.3/§5.4.2: advance commit to what a quorum holds, counting only current-term entries. */

@@ -170,6 +170,35 @@ export class RawNode {
     return rd;
   }
 
+  /**
+   * Leader only, between ready() and advance() while the Ready's write is in flight: the
+   * committed entries after `applied`, which the application may apply (and answer) at
+   * once. A commit index names entries on a quorum of disks, the leader's own counted only
+   * once written (Raft.persistedTo), so these need not wait for the leader's write. Only
+   * normal entries: the list stops before a configuration change, applied with its Ready.
+   */
+  committedEntriesAfter(applied: number): Entry[] {
+    const r = this.raft;
+    if (r.role !== 'leader' || r.log.unstable.snapshot !== undefined || r.log.committed <= applied) return [];
+    const entries = r.log.slice(Math.max(applied + 1, r.log.firstIndex()), r.log.committed + 1) ?? [];
+    const confChange = entries.findIndex((entry) => entry.type === 'conf-change');
+    return confChange < 0 ? entries : entries.slice(0, confChange);
+  }
+
+  /**
+   * Leader only, with the same timing: the messages stepping has queued since ready(),
+   * appends carrying a new commit index among them. A leader's messages may leave before
+   * its write lands (thesis §10.2.1, see early-send.ts).
+   */
+  takeLeaderMessages(): Message[] {
+    const r = this.raft;
+    if (r.role !== 'leader') return [];
+    r.flushAppends();
+    const messages = r.msgs;
+    r.msgs = [];
+    return messages;
+  }
+
   /** The application has persisted, sent and applied everything in `rd`. */
   advance(rd: Ready): void {
     assert(this.awaitingAdvance, 'advance() without a ready()');
@@ -180,7 +209,10 @@ export class RawNode {
       if (rd.snapshot.meta.index > log.applied) log.applied = rd.snapshot.meta.index;
     }
     const lastEntry = rd.entries[rd.entries.length - 1];
-    if (lastEntry !== undefined) log.stableTo(lastEntry.index, lastEntry.term);
+    if (lastEntry !== undefined) {
+      log.stableTo(lastEntry.index, lastEntry.term);
+      this.raft.persistedTo(lastEntry.index, lastEntry.term);
+    }
     const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
     if (lastApplied !== undefined) log.appliedTo(lastApplied.index);
     this.raft.maybeAutoLeaveJoint();

@@ -80,7 +80,7 @@ function answerRead(r: Raft, m: Message, index: number): void {
   else r.send({ type: 'read-index-resp', to: m.from, index, context: requestCtx });
 }
 
-function releasePendingReads(r: Raft): void {
+export function releasePendingReads(r: Raft): void {
   if (r.pendingReadIndex.length === 0 || !r.committedEntryInCurrentTerm()) return;
   const pending = r.pendingReadIndex;
   r.pendingReadIndex = [];

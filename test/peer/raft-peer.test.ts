@@ -35,7 +35,7 @@ class ListMachine implements ReplicatedStateMachine {
 const ids = ['p1', 'p2', 'p3'];
 const members = ids.map((id) => ({ id, peerUrl: `ws://127.0.0.1:1/${id}`, clientUrl: `http://127.0.0.1:1/${id}` }));
 
-async function cluster(options: { snapshotEveryEntries?: number; compactionMarginEntries?: number; trace?: RecordingTrace } = {}, faults: Map<string, StorageFaultHooks> = new Map()) {
+async function cluster(options: { snapshotEveryEntries?: number; compactionMarginEntries?: number; trace?: RecordingTrace; electionTicks?: number } = {}, faults: Map<string, StorageFaultHooks> = new Map()) {
   const net = new MemoryNetwork();
   const disks = new Map(ids.map((id) => [id, new MemoryDisk()]));
   const machines = new Map<string, ListMachine>();
@@ -188,6 +188,54 @@ t.test('committed entries are applied while the peer\'s own synced write is in f
   await waitFor(() => machine.items.length === 3, 2000);
   t.same(machine.items, ['warm-up', 'a', 'b'], 'the slow follower applied both committed entries');
   t.equal(held.length, 1, 'while its own write of b was still held');
+});
+
+t.test('a leader whose own write is slow answers once both followers hold the entry (thesis §10.2.1)', async (t) => {
+  // Chosen disks hold every write until the test lets one through.
+  const held = new Map<string, (() => void)[]>(ids.map((id) => [id, []]));
+  const slow = new Set<string>();
+  const gate = (id: string): StorageFaultHooks => ({
+    beforeWrite: (operation) => {
+      if (!slow.has(id) || operation !== 'save') return;
+      return new Promise<void>((resolve) => held.get(id)!.push(resolve));
+    },
+  });
+  const releaseAll = (): void => {
+    slow.clear();
+    for (const list of held.values()) for (const release of list.splice(0)) release();
+  };
+  // Elections wait 1-2 s: the leader's held write stops its loop, heartbeats included.
+  const { c, leader } = await running(t, { electionTicks: 100 }, new Map(ids.map((id) => [id, gate(id)])), releaseAll);
+  const leaderId = ids.find((id) => c.peers.get(id) === leader)!;
+  const [f1, f2] = ids.filter((id) => id !== leaderId) as [string, string];
+  await write(leader, 'warm-up');
+  await waitFor(() => [...c.machines.values()].every((m) => m.items.length === 1));
+
+  // The leader's disk and one follower's are slow: one follower alone is not a quorum of
+  // disks, so the write must not be answered yet.
+  slow.add(leaderId);
+  slow.add(f1);
+  let answered = false;
+  const x = leader.propose('x').then(() => (answered = true));
+  await waitFor(() => held.get(leaderId)!.length === 1 && held.get(f1)!.length === 1);
+  await new Promise((resolve) => setTimeout(resolve, 150)); // time enough to answer, were it allowed
+  t.equal(answered, false, 'not answered on the leader\'s unwritten copy and one follower\'s');
+  t.same(c.machines.get(leaderId)!.items, ['warm-up'], 'nor applied');
+
+  // The second follower's write lands: both followers hold x, a quorum without the leader.
+  slow.delete(f1);
+  held.get(f1)!.shift()!();
+  await waitFor(() => answered, 2000);
+  t.equal(held.get(leaderId)!.length, 1, 'answered while the leader\'s own write is still held');
+  t.same(c.machines.get(leaderId)!.items, ['warm-up', 'x']);
+
+  // The leader's write lands; the cluster goes on, and x is applied once everywhere.
+  slow.delete(leaderId);
+  held.get(leaderId)!.shift()!();
+  await x;
+  await write(leader, 'y');
+  await waitFor(() => [...c.machines.values()].every((m) => m.items.length === 3));
+  for (const id of ids) t.same(c.machines.get(id)!.items, ['warm-up', 'x', 'y'], `${id} applied each entry once, in order`);
 });
 
 t.test('work ahead of the next snapshot waits until the turn\'s messages have left', async (t) => {

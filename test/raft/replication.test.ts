@@ -61,6 +61,7 @@ t.test('§5.4.2 commit rule: an old-term entry is not committed by counting repl
     const r = new Raft(resolveRaftConfig({ id: 'a', storage, rng: new SeededRng(1), [SIM_RULES]: rules }));
     r.becomeCandidate();
     r.becomeLeader(); // term 2, no-op at index 3
+    r.persistedTo(3, 2); // on the leader's disk
     r.tracker.get('b').match = 2; // a majority (a, b) holds the term-1 entry
     r.maybeCommit();
     const afterOld = r.log.committed;
