@@ -21,6 +21,15 @@ export interface PeerExit {
   readonly expected: boolean;
 }
 
+/**
+ * Node flags for the peers started here, all on this machine. They share its cores with
+ * one another (and, in a lab, with the clients), so V8's parallel scavenger would make
+ * each young-generation pause wait for helper threads that find no idle core; scavenging
+ * on the peer's own thread is shorter (docs/benchmarks.md, ninth session). A peer run on
+ * a host of its own (`raftplane peer`, the argv below) keeps V8's default.
+ */
+export const LOCAL_PEER_NODE_FLAGS: readonly string[] = ['--no-parallel-scavenge'];
+
 /** The argv that runs one peer; printed as-is when the peer belongs on another host. */
 export function peerArgs(launch: PeerLaunch): string[] {
   return [
@@ -58,7 +67,7 @@ export class PeerSupervisor {
     const logPath = peerLogPath(launch.dataDir, launch.id);
     mkdirSync(path.dirname(logPath), { recursive: true });
     const logFd = openSync(logPath, 'a');
-    const child = spawn(process.execPath, peerArgs(launch), { stdio: ['ignore', 'ignore', logFd], detached: options.detached === true });
+    const child = spawn(process.execPath, [...LOCAL_PEER_NODE_FLAGS, ...peerArgs(launch)], { stdio: ['ignore', 'ignore', logFd], detached: options.detached === true });
     closeSync(logFd); // the child holds its own copy
     if (options.detached === true) {
       child.unref();
