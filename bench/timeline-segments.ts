@@ -93,7 +93,8 @@ const isLeaderAppend = (code: string, detail: string): boolean => {
   return r.entries > 0 && r.messages.includes('append>');
 };
 const isFollowerAppend = (code: string, detail: string): boolean => code === 'ready' && readyParts(detail).entries > 0;
-const isCommit = (code: string, detail: string): boolean => code === 'ready' && readyParts(detail).committed > 0;
+/** A Ready that applies committed entries, or a leader applying them ahead of its own write (RaftPeer.applyDurable). */
+const isCommit = (code: string, detail: string): boolean => (code === 'ready' && readyParts(detail).committed > 0) || code === 'durable-apply';
 
 /** Segments of every request whose whole path the timelines show (others are skipped). */
 export function segmentRequests(requests: readonly Request[], timelines: ReadonlyMap<string, readonly TimelineEvent[]>): RequestSegments[] {

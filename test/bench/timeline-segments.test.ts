@@ -39,6 +39,15 @@ t.test('a put through a follower is cut into the segments of its path', async (t
   for (const [key, value] of Object.entries(expected)) t.ok(Math.abs(r!.segments[key as keyof typeof expected] - value) < 1e-6, `${key} ${r!.segments[key as keyof typeof expected].toFixed(3)}`);
 });
 
+t.test('a leader that applies ahead of its own write commits then, not at its next Ready', async (t) => {
+  const timelines = onePut(1000, 1.2);
+  timelines.get('p2')!.push([1000.88, 'durable-apply', '1']);
+  const [r] = segmentRequests([{ startMs: 1000, latencyMs: 1.5, origin: 'p1' }], timelines);
+  t.ok(r !== undefined, 'traced end to end');
+  t.ok(Math.abs(r!.segments.commit - 0.63) < 1e-6, `commit ${r!.segments.commit.toFixed(3)} ms after the leader's Ready`);
+  t.ok(Math.abs(r!.segments.leaderWrite - 1.2) < 1e-6, 'the leader\'s write still counted whole');
+});
+
 t.test('a request whose path the timelines do not show is skipped, not guessed', async (t) => {
   const timelines = onePut(1000);
   t.same(segmentRequests([{ startMs: 5000, latencyMs: 1.5, origin: 'p1' }], timelines), [], 'no events in its window');
