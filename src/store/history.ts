@@ -32,8 +32,8 @@ export function historyEntryBytes(keyBytes: number, valueBytes: number): number 
  */
 export class History {
   private columns = new HistoryColumns();
-  /** Positions removed since the columns were built; dropped at the next access. */
-  private removed: number[] = [];
+  /** Positions removed since the columns were built (1 = removed); dropped at the next access. */
+  private removed: Uint8Array | undefined;
   private bytesTotal = 0;
 
   get bytes(): number {
@@ -64,7 +64,9 @@ export class History {
   remove(revision: Revision): void {
     const at = this.columns.find(revision.main, revision.sub);
     assert(at >= 0, 'removing a missing history entry');
-    this.removed.push(at);
+    this.removed ??= new Uint8Array(this.columns.length);
+    assert(this.removed[at] === 0, 'removing a missing history entry');
+    this.removed[at] = 1;
     this.bytesTotal -= historyEntryBytes((this.columns.keys[at] as Uint8Array).byteLength, this.columns.valueSizes[at] as number);
   }
 
@@ -99,13 +101,12 @@ export class History {
 
   /** The columns with the removed positions dropped. */
   private settled(): HistoryColumns {
-    if (this.removed.length === 0) return this.columns;
-    const drop = new Uint8Array(this.columns.length);
-    for (const at of this.removed) drop[at] = 1;
+    const drop = this.removed;
+    if (drop === undefined) return this.columns;
     const kept = new HistoryColumns();
     for (let at = 0; at < this.columns.length; at++) if (drop[at] === 0) kept.pushFrom(this.columns, at);
     this.columns = kept;
-    this.removed = [];
+    this.removed = undefined;
     return kept;
   }
 }

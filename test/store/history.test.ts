@@ -48,6 +48,7 @@ t.test('removing entries counts bytes and rebuilds the columns, leaving those ha
   const bytes = history.bytes;
   history.remove({ main: 2, sub: 0 });
   history.remove({ main: 5000, sub: 0 });
+  t.throws(() => history.remove({ main: 2, sub: 0 }), /removing a missing history entry/, 'twice, before the columns are rebuilt');
   t.same(revisions(history), ['3.0', '5000.1']);
   t.ok(history.bytes < bytes);
   t.same(keys(history.entriesAt(5000)), ['j'], 'the record keeps its other change');
