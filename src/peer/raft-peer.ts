@@ -335,10 +335,12 @@ export class RaftPeer {
    * the leader's unwritten entries (in a cluster of three, both followers): the pass sends
    * the new commit index to the followers and applies (and answers) those entries now. A
    * slow fsync on the leader is then off the path of a write its followers already hold.
-   * Only current-term append acknowledgements are stepped here, which change progress and
-   * the commit index but never the term, the role or the log; from the first other message
-   * on, everything waits for the next turn, in arrival order. The entries applied here
-   * come again in a later Ready, and applyEntry skips them.
+   * Only current-term, successful append acknowledgements are stepped here: they change
+   * progress and the commit index but never the term, the role or the log. Everything else
+   * waits for the next turn, in arrival order; an acknowledgement may so overtake a
+   * heartbeat answer or a rejection, which Raft allows (the network may reorder them) and
+   * which a heartbeat every tick would otherwise make common. The entries applied here come
+   * again in a later Ready, and applyEntry skips them.
    */
   private readonly applyDurable = (): void => {
     this.durableApplyScheduled = false;
@@ -346,11 +348,14 @@ export class RaftPeer {
     try {
       const term = this.node.term;
       for (const m of this.opts.transport.receive()) {
-        if (this.deferred.length === 0 && m.type === 'append-resp' && !m.reject && m.term === term) this.node.step(m);
+        if (m.type === 'append-resp' && !m.reject && m.term === term) this.node.step(m);
         else this.deferred.push(m);
       }
-      const messages = this.node.takeLeaderMessages();
-      if (messages.length > 0) this.opts.transport.send(messages);
+      // As for a Ready's early sends (canSendBeforePersist): only once this term is on disk.
+      if (this.storage.initialState().hardState.term === term) {
+        const messages = this.node.takeLeaderMessages();
+        if (messages.length > 0) this.opts.transport.send(messages);
+      }
       const entries = this.node.committedEntriesAfter(this.applied);
       if (entries.length === 0) return;
       if (this.trace.enabled) this.trace.mark('durable-apply', `${entries.length}`);

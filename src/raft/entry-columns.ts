@@ -37,7 +37,9 @@ export class EntryColumns {
     const { data } = entry;
     const size = data.byteLength;
     this.terms.push(entry.term);
-    this.types.push(TYPES.indexOf(entry.type));
+    const type = TYPES.indexOf(entry.type);
+    assert(type >= 0, 'unknown entry type');
+    this.types.push(type);
     this.sizes.push(size);
     if (size === 0) {
       this.buffers.push(emptyBytes());

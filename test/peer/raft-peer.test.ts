@@ -217,6 +217,7 @@ t.test('a leader whose own write is slow answers once both followers hold the en
   slow.add(f1);
   let answered = false;
   const x = leader.propose('x').then(() => (answered = true));
+  x.catch(() => undefined); // awaited below; if an assertion fails first, the teardown rejects it
   await waitFor(() => held.get(leaderId)!.length === 1 && held.get(f1)!.length === 1);
   await new Promise((resolve) => setTimeout(resolve, 150)); // time enough to answer, were it allowed
   t.equal(answered, false, 'not answered on the leader\'s unwritten copy and one follower\'s');
