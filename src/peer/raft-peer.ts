@@ -7,7 +7,7 @@ import { RawNode, type BasicStatus, type RaftStatus } from '../raft/raw-node.js'
 import { MemoryStorage } from '../raft/memory-storage.js';
 import { decodeConfChange, type ConfChange } from '../raft/conf-change.js';
 import type { ConfState, Entry, Message, Ready, Role, Snapshot } from '../raft/types.js';
-import { canSendBeforePersist } from '../raft/early-send.js';
+import { canSendBeforePersist, canSendWhileWriting } from '../raft/early-send.js';
 import type { DurableState, DurableUpdate } from '../storage/index.js';
 import { PeerError } from './errors.js';
 import { MemberDirectory, parseMemberInfo, type MemberInfo } from './member-directory.js';
@@ -351,8 +351,7 @@ export class RaftPeer {
         if (m.type === 'append-resp' && !m.reject && m.term === term) this.node.step(m);
         else this.deferred.push(m);
       }
-      // As for a Ready's early sends (canSendBeforePersist): only once this term is on disk.
-      if (this.storage.initialState().hardState.term === term) {
+      if (canSendWhileWriting(this.role, term, this.storage.initialState().hardState)) {
         const messages = this.node.takeLeaderMessages();
         if (messages.length > 0) this.opts.transport.send(messages);
       }

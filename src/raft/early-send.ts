@@ -18,3 +18,11 @@ export function canSendBeforePersist(rd: Ready, role: Role, persisted: HardState
   if (rd.hardState === undefined) return true;
   return rd.hardState.term === persisted.term && rd.hardState.vote === persisted.vote;
 }
+
+/**
+ * The same for what a leader queues while its Ready's write is in flight (acknowledgements
+ * stepped meanwhile, see RaftPeer): its term must already be on disk.
+ */
+export function canSendWhileWriting(role: Role, term: number, persisted: HardState): boolean {
+  return role === 'leader' && term === persisted.term;
+}

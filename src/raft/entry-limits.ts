@@ -5,14 +5,22 @@ import { entryBytes, type Entry } from './types.js';
  * but always at least one entry, so that a single large entry still makes progress.
  */
 export function limitSize(entries: readonly Entry[], maxBytes: number): Entry[] {
-  if (entries.length === 0) return [];
-  let size = entryBytes(entries[0] as Entry);
-  let count = 1;
-  for (; count < entries.length; count++) {
-    size += entryBytes(entries[count] as Entry);
+  return entries.slice(0, fittingCount(entries.length, (i) => entryBytes(entries[i] as Entry), maxBytes));
+}
+
+/**
+ * limitSize's rule for `count` entries known by their sizes (`bytesAt(i)`, as entryBytes):
+ * how many of the first fit within `maxBytes`, but at least one.
+ */
+export function fittingCount(count: number, bytesAt: (i: number) => number, maxBytes: number): number {
+  if (count === 0) return 0;
+  let size = bytesAt(0);
+  let fitting = 1;
+  for (; fitting < count; fitting++) {
+    size += bytesAt(fitting);
     if (size > maxBytes) break;
   }
-  return entries.slice(0, count);
+  return fitting;
 }
 
 export function payloadBytes(entries: readonly Entry[]): number {

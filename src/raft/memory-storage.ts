@@ -1,5 +1,6 @@
 import { assert, assertionFailed } from '../util/assert.js';
 import { EntryColumns } from './entry-columns.js';
+import { fittingCount } from './entry-limits.js';
 import { RaftError } from './errors.js';
 import {
   EMPTY_CONF_STATE,
@@ -80,14 +81,9 @@ export class MemoryStorage {
     if (lo <= offset) throw new RaftError('RAFT_COMPACTED', `index ${lo} is compacted`, { index: lo });
     if (!(hi <= this.lastIndex() + 1)) assertionFailed(`entries(${lo}, ${hi}) beyond last index ${this.lastIndex()}`);
     if (this.ents.length === 1) throw new RaftError('RAFT_UNAVAILABLE', 'the log is empty', { index: lo });
-    // The longest run from lo within maxBytes, but at least one entry (as limitSize).
+    const count = fittingCount(hi - lo, (i) => entrySizeBytes(this.ents.dataBytes(lo - offset + i)), maxBytes);
     const out: Entry[] = [];
-    let bytes = 0;
-    for (let index = lo; index < hi; index++) {
-      bytes += entrySizeBytes(this.ents.dataBytes(index - offset));
-      if (out.length > 0 && bytes > maxBytes) break;
-      out.push(this.ents.entry(index - offset, index));
-    }
+    for (let i = 0; i < count; i++) out.push(this.ents.entry(lo - offset + i, lo + i));
     return out;
   }
 

@@ -11,7 +11,7 @@ import { fillPipeline, sendAppend, sendHeartbeat } from './replication.js';
 import type { SafetyRules } from './rules.js';
 import { stepCandidate } from './step-candidate.js';
 import { stepFollower } from './step-follower.js';
-import { releasePendingReads, stepLeader } from './step-leader.js';
+import { commitAndAnnounce, stepLeader } from './step-leader.js';
 import { configFromConfState, isJoint, ProgressTracker, type MembershipConfig } from './tracker.js';
 import {
   NONE,
@@ -276,11 +276,7 @@ export class Raft {
   persistedTo(index: number, term: number): void {
     if (this.role !== 'leader' || this.log.term(index) !== term) return;
     const self = this.tracker.progress.get(this.id);
-    if (self === undefined || !self.maybeUpdate(index)) return;
-    if (this.maybeCommit()) {
-      releasePendingReads(this);
-      this.appendsPending = true; // the new commit index goes out with the next Ready
-    }
+    if (self !== undefined && self.maybeUpdate(index)) commitAndAnnounce(this);
   }
 
   /** §5.3/§5.4.2: advance commit to what a quorum holds, counting only current-term entries. */

@@ -80,11 +80,23 @@ function answerRead(r: Raft, m: Message, index: number): void {
   else r.send({ type: 'read-index-resp', to: m.from, index, context: requestCtx });
 }
 
-export function releasePendingReads(r: Raft): void {
+function releasePendingReads(r: Raft): void {
   if (r.pendingReadIndex.length === 0 || !r.committedEntryInCurrentTerm()) return;
   const pending = r.pendingReadIndex;
   r.pendingReadIndex = [];
   for (const m of pending) confirmAndAnswer(r, m);
+}
+
+/**
+ * Advances commit to what a quorum holds. If it moved, reads waiting for a commit in this
+ * term are released and the new commit index goes out with the next Ready (once per
+ * Ready, not once per acknowledgement).
+ */
+export function commitAndAnnounce(r: Raft): boolean {
+  if (!r.maybeCommit()) return false;
+  releasePendingReads(r);
+  r.appendsPending = true;
+  return true;
 }
 
 function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
@@ -114,12 +126,7 @@ function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
   } else if (pr.state === 'replicate') {
     pr.inflights.freeLE(m.index);
   }
-  if (r.maybeCommit()) {
-    releasePendingReads(r);
-    r.appendsPending = true; // the new commit index goes out once per Ready, not once per ack
-  } else if (wasPaused) {
-    sendAppend(r, m.from);
-  }
+  if (!commitAndAnnounce(r) && wasPaused) sendAppend(r, m.from);
   fillPipeline(r, m.from);
   if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) r.send({ type: 'timeout-now', to: m.from });
 }
