@@ -15,8 +15,8 @@
  * Environment: BENCH_SECONDS (per phase, default 5), BENCH_VALUE_BYTES (default 256),
  * BENCH_REPEAT (runs per phase and system, median kept; default 1),
  * BENCH_WARMUP_SECONDS (default 15; 0 skips the warm-up), BENCH_SNAPSHOT_ENTRIES (the peers'
- * raft.snapshotEveryEntries; default: the peer default, 10,000; etcd 3.4's --snapshot-count
- * default is 100,000).
+ * raft.snapshotEveryEntries; default: the peer default, 100,000, etcd 3.4's --snapshot-count
+ * default).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
