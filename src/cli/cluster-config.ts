@@ -35,6 +35,8 @@ export interface RaftSettings {
   readonly electionTimeoutMs: number;
   /** Snapshot and compact the log after this many applied entries (peer default when absent). */
   readonly snapshotEveryEntries?: number;
+  /** Snapshot once the entries applied since the last one hold this many bytes, if sooner (peer default when absent). */
+  readonly snapshotEveryBytes?: number;
   /** Entries kept behind a snapshot for slightly slow followers (peer default when absent). */
   readonly compactionMarginEntries?: number;
 }
@@ -90,6 +92,7 @@ export function validateClusterConfig(doc: unknown, file: string, dataDirOverrid
   const electionTimeoutMs = positive(raftRaw['electionTimeoutMs'] ?? 500, file, 'raft.electionTimeoutMs');
   if (electionTimeoutMs < 3 * heartbeatMs) throw invalid(file, 'raft.electionTimeoutMs must be at least 3 × heartbeatMs');
   const snapshotEveryEntries = optionalCount(raftRaw['snapshotEveryEntries'], file, 'raft.snapshotEveryEntries');
+  const snapshotEveryBytes = optionalCount(raftRaw['snapshotEveryBytes'], file, 'raft.snapshotEveryBytes');
   const compactionMarginEntries = optionalCount(raftRaw['compactionMarginEntries'], file, 'raft.compactionMarginEntries');
   const kubernetesRaw = object(root['kubernetes'] ?? {}, file, 'kubernetes');
   const compactionIntervalSeconds = kubernetesRaw['compactionIntervalSeconds'] ?? 300;
@@ -106,6 +109,7 @@ export function validateClusterConfig(doc: unknown, file: string, dataDirOverrid
       heartbeatMs,
       electionTimeoutMs,
       ...(snapshotEveryEntries !== undefined ? { snapshotEveryEntries } : {}),
+      ...(snapshotEveryBytes !== undefined ? { snapshotEveryBytes } : {}),
       ...(compactionMarginEntries !== undefined ? { compactionMarginEntries } : {}),
     },
     kubernetes: { compactionIntervalSeconds },

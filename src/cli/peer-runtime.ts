@@ -99,6 +99,7 @@ async function compose(options: PeerRuntimeOptions, spec: PeerSpec, secret: Uint
       tickMs: config.raft.heartbeatMs,
       electionTicks,
       ...(config.raft.snapshotEveryEntries !== undefined ? { snapshotEveryEntries: config.raft.snapshotEveryEntries } : {}),
+      ...(config.raft.snapshotEveryBytes !== undefined ? { snapshotEveryBytes: config.raft.snapshotEveryBytes } : {}),
       ...(config.raft.compactionMarginEntries !== undefined ? { compactionMarginEntries: config.raft.compactionMarginEntries } : {}),
       onFatal: options.onFatal,
       trace,

@@ -25,6 +25,12 @@ export interface PeerOptions {
    * applied since the last snapshot are also at least as large as its image.
    */
   readonly snapshotEveryEntries?: number;
+  /**
+   * Snapshot once the entries applied since the last snapshot hold this many bytes, even
+   * before snapshotEveryEntries (still only once they are as large as its image): the log
+   * held in memory stays bounded when entries are large.
+   */
+  readonly snapshotEveryBytes?: number;
   /** Entries kept behind a snapshot so slightly slow followers catch up from the log. */
   readonly compactionMarginEntries?: number;
   readonly requestTimeoutMs?: number;
@@ -41,9 +47,11 @@ export interface PeerOptions {
 
 export const PEER_DEFAULTS = {
   // etcd 3.4's --snapshot-count. A snapshot at one client costs the puts around it about
-  // 0.5 ms of p99 (docs/benchmarks.md, "How often a peer snapshots"); the byte rule keeps
-  // the log in memory within the state's size once the state is large.
+  // 0.5 ms of p99 (docs/benchmarks.md, "How often a peer snapshots"); snapshotEveryBytes
+  // bounds the log held in memory when entries are large.
   snapshotEveryEntries: 100_000,
+  // 100,000 entries of a few hundred bytes stay under it; of Kubernetes objects, they would not.
+  snapshotEveryBytes: 64 * 1024 * 1024,
   compactionMarginEntries: 1_000,
   requestTimeoutMs: 7_000,
   maxPendingProposals: 10_000,

@@ -67,6 +67,8 @@ export interface SnapshotStepsOptions {
   readonly nowMs: () => number;
   /** Entries applied since the last snapshot before the next is due (with the byte rule). */
   readonly thresholdEntries: number;
+  /** Command bytes applied since the last snapshot that make the next due sooner (with the byte rule). */
+  readonly thresholdBytes: number;
   /** Entries kept in memory behind a snapshot, for followers slightly behind. */
   readonly compactionMarginEntries: number;
   /** A step finished beside the loop: run the loop so that the next step starts. */
@@ -98,10 +100,11 @@ interface Stage {
  * is joined only if read (to send it to a follower). The loop calls step() once per
  * turn; nothing here runs the Raft core.
  *
- * When: after thresholdEntries applied entries AND once the command bytes applied since
- * the last snapshot are at least the size of its image, so writing snapshots costs at
- * most as much disk as writing the log does however large the state grows, and the log
- * held in memory stays within the state's own size.
+ * When: after thresholdEntries applied entries or thresholdBytes of them, whichever comes
+ * first, AND once the command bytes applied since the last snapshot are at least the size
+ * of its image, so writing snapshots costs at most as much disk as writing the log does
+ * however large the state grows, and the log held in memory stays within the larger of
+ * the state's own size and thresholdBytes.
  */
 export class SnapshotSteps {
   private stage: Stage | undefined;
@@ -136,7 +139,9 @@ export class SnapshotSteps {
   step(storage: MemoryStorage, appliedIndex: number, view: () => AppliedView): Promise<void> | undefined {
     const stage = this.stage;
     if (stage === undefined) {
-      const due = appliedIndex - this.snapshotIndex >= this.options.thresholdEntries && this.bytesSinceSnapshot >= this.snapshotBytes;
+      const { thresholdEntries, thresholdBytes } = this.options;
+      const since = this.bytesSinceSnapshot;
+      const due = (appliedIndex - this.snapshotIndex >= thresholdEntries || since >= thresholdBytes) && since >= this.snapshotBytes;
       if (due) this.start(view());
     } else if (stage.view.applied <= this.snapshotIndex) {
       this.stage = undefined; // the leader's snapshot got here first

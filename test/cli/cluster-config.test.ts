@@ -30,8 +30,12 @@ t.test('raft tuning and the secret source come from the file', async (t) => {
     const config = loadClusterConfig(file);
     t.equal(config.raft.snapshotEveryEntries, 20);
     t.equal(config.raft.compactionMarginEntries, undefined, 'absent means the peer default');
+    t.equal(config.raft.snapshotEveryBytes, undefined, 'absent means the peer default');
     t.same(config.secret, { kind: 'data-dir' }, 'peers on one machine share <dataDir>/cluster-secret');
     t.equal(config.kubernetes.compactionIntervalSeconds, 300, 'history compaction every 5 minutes, as kube-apiserver');
+  });
+  await withFile(BASE.replace('snapshotEveryEntries: 20', 'snapshotEveryEntries: 20, snapshotEveryBytes: 1048576'), (file) => {
+    t.equal(loadClusterConfig(file).raft.snapshotEveryBytes, 1_048_576);
   });
   await withFile(`${BASE}kubernetes: { compactionIntervalSeconds: 0 }\n`, (file) => {
     t.equal(loadClusterConfig(file).kubernetes.compactionIntervalSeconds, 0, '0 turns compaction off');
@@ -44,6 +48,9 @@ t.test('raft tuning and the secret source come from the file', async (t) => {
 t.test('bad values are refused with the field named', async (t) => {
   await withFile(BASE.replace('snapshotEveryEntries: 20', 'snapshotEveryEntries: 0'), (file) => {
     t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /raft\.snapshotEveryEntries: must be a positive integer/ });
+  });
+  await withFile(BASE.replace('snapshotEveryEntries: 20', 'snapshotEveryBytes: 1.5'), (file) => {
+    t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /raft\.snapshotEveryBytes: must be a positive integer/ });
   });
   await withFile(BASE.replace('apiPort: 2399', 'apiPort: 2390'), (file) => {
     t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /127\.0\.0\.1:2390 is used twice/ });

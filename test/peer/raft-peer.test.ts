@@ -35,7 +35,7 @@ class ListMachine implements ReplicatedStateMachine {
 const ids = ['p1', 'p2', 'p3'];
 const members = ids.map((id) => ({ id, peerUrl: `ws://127.0.0.1:1/${id}`, clientUrl: `http://127.0.0.1:1/${id}` }));
 
-async function cluster(options: { snapshotEveryEntries?: number; compactionMarginEntries?: number; trace?: RecordingTrace; electionTicks?: number } = {}, faults: Map<string, StorageFaultHooks> = new Map()) {
+async function cluster(options: { snapshotEveryEntries?: number; snapshotEveryBytes?: number; compactionMarginEntries?: number; trace?: RecordingTrace; electionTicks?: number } = {}, faults: Map<string, StorageFaultHooks> = new Map()) {
   const net = new MemoryNetwork();
   const disks = new Map(ids.map((id) => [id, new MemoryDisk()]));
   const machines = new Map<string, ListMachine>();
@@ -282,6 +282,17 @@ t.test('an idle cluster does not write to disk on heartbeats: a commit index alo
   await waitFor(() => [...c.machines.values()].every((m) => m.items.length === 2));
   await new Promise((r) => setTimeout(r, 300)); // 30 heartbeat rounds
   for (const id of ids) t.equal(saves.get(id)! - before.get(id)!, 1, `${id}: one synced write for one entry, none for its commit or the heartbeats`);
+});
+
+t.test('a peer snapshots once the entries since its last snapshot hold snapshotEveryBytes, before snapshotEveryEntries', async (t) => {
+  const { leader } = await running(t, { snapshotEveryEntries: 1_000_000, snapshotEveryBytes: 4_000, compactionMarginEntries: 1 });
+  const initial = leader.status().snapshotIndex;
+  for (let i = 0; i < 10; i++) await write(leader, `${'x'.repeat(200)}${i}`); // about 2,100 bytes
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(leader.status().snapshotIndex, initial, 'no snapshot below the byte threshold (and its stagger, at most a fifth more)');
+  for (let i = 10; i < 30; i++) await write(leader, `${'x'.repeat(200)}${i}`); // about 6,300 bytes in all
+  await waitFor(() => leader.status().snapshotIndex > initial + 10);
+  t.pass('a snapshot once the entries hold the threshold, long before a million of them');
 });
 
 t.test('a peer snapshots again only once the log since its last snapshot is as large as the image', async (t) => {
