@@ -92,11 +92,11 @@ export class RaftPeer {
       durableLog: options.durableLog,
       logger: options.logger,
       nowMs: () => this.nowMs(),
-      // Each threshold plus up to a fifth more, fixed per peer id: peers applying the same
-      // entries would otherwise all pause for a snapshot at the same index, and a write
-      // needs the leader and a follower at once.
-      thresholdEntries: staggered(this.cfg.snapshotEveryEntries, options.id),
-      thresholdBytes: staggered(this.cfg.snapshotEveryBytes, options.id),
+      // Each threshold plus up to a fifth more, spread evenly over the members: peers
+      // applying the same entries would otherwise all pause for a snapshot at the same
+      // index, and a write needs the leader and a follower at once.
+      thresholdEntries: staggered(this.cfg.snapshotEveryEntries, options.id, initialMembers),
+      thresholdBytes: staggered(this.cfg.snapshotEveryBytes, options.id, initialMembers),
       compactionMarginEntries: this.cfg.compactionMarginEntries,
       wake: () => this.signal(),
       fail: (error) => {
@@ -697,9 +697,16 @@ function describeReady(rd: Ready): string {
   return `${rd.entries.length}/${rd.committedEntries.length}/${messages}`;
 }
 
-/** A threshold plus up to a fifth more, the same for a peer id every time. */
-function staggered(threshold: number, id: string): number {
-  return threshold + Math.floor((stableHash(id) / 2 ** 32) * Math.floor(threshold / 5));
+/**
+ * A threshold plus up to a fifth more: the k-th of n members (by id) adds k/n of that
+ * fifth, so three peers snapshot a fifteenth of the threshold apart; a peer not among the
+ * members it started with (one added later) places itself by a hash of its id.
+ */
+function staggered(threshold: number, id: string, members: readonly MemberInfo[]): number {
+  const ids = [...new Set(members.map((m) => m.id))].sort();
+  const position = ids.indexOf(id);
+  const fraction = position >= 0 ? position / ids.length : stableHash(id) / 2 ** 32;
+  return threshold + Math.floor(fraction * Math.floor(threshold / 5));
 }
 
 /**

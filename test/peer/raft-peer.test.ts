@@ -295,6 +295,17 @@ t.test('a peer snapshots once the entries since its last snapshot hold snapshotE
   t.pass('a snapshot once the entries hold the threshold, long before a million of them');
 });
 
+t.test('the members snapshot at thresholds spread evenly apart, not at one index', async (t) => {
+  // 4,000 bytes plus 0, 266 and 533 for p1, p2, p3: about 6 entries of 40 bytes apart.
+  // (A hash of the id alone had put them 19 bytes apart at this threshold.)
+  const { c, leader } = await running(t, { snapshotEveryEntries: 1_000_000, snapshotEveryBytes: 4_000, compactionMarginEntries: 1 });
+  const initial = new Map(ids.map((id) => [id, c.peers.get(id)!.status().snapshotIndex]));
+  for (let i = 0; i < 140; i++) await write(leader, `${'x'.repeat(10)}${i}`);
+  await waitFor(() => ids.every((id) => c.peers.get(id)!.status().snapshotIndex > initial.get(id)!));
+  const taken = ids.map((id) => c.peers.get(id)!.status().snapshotIndex).sort((a, b) => a - b);
+  t.ok(taken[1]! - taken[0]! >= 3 && taken[2]! - taken[1]! >= 3, `snapshot indexes ${taken.join(', ')} at least 3 entries apart`);
+});
+
 t.test('a peer snapshots again only once the log since its last snapshot is as large as the image', async (t) => {
   const { leader } = await running(t, { snapshotEveryEntries: 5, compactionMarginEntries: 1 });
   const big = 'x'.repeat(20_000);
