@@ -95,6 +95,11 @@ export class FaultTable {
     return this.active.map((rule) => ({ ...rule }));
   }
 
+  /** True when a rule in force cuts every message to (outbound) or from (inbound) this peer. */
+  cuts(peer: NodeId, direction: 'outbound' | 'inbound'): boolean {
+    return this.active.some((rule) => rule.cut === true && matches(rule, peer, direction));
+  }
+
   decide(peer: NodeId, direction: 'outbound' | 'inbound'): FaultDecision {
     if (this.active.length === 0) return PASS;
     let keep = 1;

@@ -90,6 +90,14 @@ export abstract class TransportBase implements Transport {
 
   setFaults(rules: readonly FaultRule[]): void {
     this.faultTable.set(rules);
+    // A cut also loses what is still waiting on this side of it (queued while the link
+    // was down, held by a delay, the rest of a snapshot stream), as a partition loses
+    // what is in flight: else a link that connects after the cut delivers messages sent
+    // before it, and a follower hears from a leader the cut had isolated.
+    for (const slot of this.slots.values()) {
+      if (this.faultTable.cuts(slot.peer, 'outbound')) slot.stats.dropsFault += slot.pipeline.clear();
+      if (this.faultTable.cuts(slot.peer, 'inbound')) slot.stats.dropsFault += slot.inboundDelay.clear();
+    }
   }
 
   faults(): FaultRule[] {
