@@ -53,11 +53,19 @@ export class Lab {
     peer.proc = undefined;
   }
 
-  /** Runs `raftplane fault ...` against this lab. */
-  async fault(args: string[]): Promise<void> {
-    const child = spawn(process.execPath, [CLI, 'fault', '--config', this.configFile, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  /**
+   * Runs `raftplane fault ...` against this lab. Returns when the command reported the
+   * rules set (its first line of output, printed once the peers have answered), in ms
+   * since the epoch: the process's own exit comes later.
+   */
+  async fault(args: string[]): Promise<number> {
+    const child = spawn(process.execPath, [CLI, 'fault', '--config', this.configFile, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let reportedMs: number | undefined;
+    child.stdout.once('data', () => (reportedMs = Date.now()));
+    child.stdout.resume();
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`raftplane fault ${args.join(' ')} exited ${code}`);
+    return reportedMs ?? Date.now();
   }
 
   async stop(): Promise<void> {
