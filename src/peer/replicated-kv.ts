@@ -1,9 +1,13 @@
 import {
+  checkDeleteRangeRequest,
+  checkPutRequest,
+  checkTxnRequest,
   encodeOp,
   type ApplyResult,
   type StoreOp,
   type StoreOpType,
   type StoreResponseMap,
+  type StoreOptions,
   type StoreStateMachine,
   type WatchCreateRequest,
   type WatchResponse,
@@ -200,6 +204,7 @@ export class ReplicatedKv implements KvStore {
   }
 
   private async write<T extends StoreOpType>(op: Op<T>): Promise<WithHeader<StoreResponseMap[T]>> {
+    checkBeforeProposing(op, this.options.store.options);
     const startedMs = this.options.clock.nowMs();
     const result = (await this.options.peer.propose(encodeOp(op))) as ApplyResult<T>;
     this.options.observeProposalMs?.(this.options.clock.nowMs() - startedMs);
@@ -224,4 +229,14 @@ export class ReplicatedKv implements KvStore {
 function isReadOnlyTxn(request: Op<'txn'>['request']): boolean {
   const ops = [...(request.success ?? []), ...(request.failure ?? [])];
   return ops.every((op) => 'requestRange' in op || ('requestTxn' in op && isReadOnlyTxn(op.requestTxn)));
+}
+
+/**
+ * The request checks etcd's v3rpc makes before proposing (apply makes them again): a
+ * request that fails one never takes a place in the log.
+ */
+function checkBeforeProposing(op: Op<StoreOpType>, options: StoreOptions): void {
+  if (op.type === 'put') checkPutRequest((op as Op<'put'>).request, options);
+  else if (op.type === 'deleteRange') checkDeleteRangeRequest((op as Op<'deleteRange'>).request, options);
+  else if (op.type === 'txn') checkTxnRequest((op as Op<'txn'>).request, options);
 }

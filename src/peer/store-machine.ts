@@ -1,4 +1,4 @@
-import { StoreStateMachine, decodeOp, type ApplyResult } from '../store/index.js';
+import { StoreStateMachine, decodeOp, isStoreError, type ApplyResult, type StoreOp } from '../store/index.js';
 import type { ReplicatedStateMachine } from './state-machine.js';
 
 /**
@@ -13,9 +13,25 @@ export class StoreMachine implements ReplicatedStateMachine {
 
   apply(command: unknown, index: number): ApplyResult {
     const bytes = command instanceof Uint8Array ? command : new Uint8Array(0);
-    const result = this.store.apply(decodeOp(bytes));
+    const result = this.applyBytes(bytes);
     this.onApply?.(index);
     return result;
+  }
+
+  /**
+   * A committed entry that is not a valid op (a request its proposer should have refused)
+   * changes nothing, on every peer alike, and its proposer gets the error. Thrown instead,
+   * it would stop every peer, and again at every restart, since the entry stays in the log.
+   */
+  private applyBytes(bytes: Uint8Array): ApplyResult {
+    let op: StoreOp;
+    try {
+      op = decodeOp(bytes);
+    } catch (error) {
+      if (!isStoreError(error, 'STORE_OP_INVALID')) throw error;
+      return { ok: false, type: 'txn', error, header: { revision: this.store.revision } };
+    }
+    return this.store.apply(op);
   }
 
   snapshot(): Uint8Array {

@@ -10,5 +10,6 @@ export { defaultStoreOptions, resolveStoreOptions, type StoreOptions } from './o
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 export { prefixRangeEnd, compareBytes } from './bytes.js';
 export { isLeaseId, compareLeaseIds } from './lease-id.js';
+export { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from './request-checks.js';
 export * from './requests.js';
 export * from './types.js';

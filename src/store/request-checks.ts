@@ -68,26 +68,31 @@ export function checkDeleteRangeRequest(request: DeleteRangeRequest, options: St
 }
 
 function checkCompare(compare: Compare, options: StoreOptions): void {
+  if (compare.key.byteLength === 0) throw errEmptyKey();
   if (compare.key.byteLength > options.keyBytesMax) throw errKeyTooLarge(compare.key.byteLength, options.keyBytesMax);
   checkRangeEnd(compare.rangeEnd, options);
   if (compare.lease !== undefined && !isLeaseId(compare.lease)) throw errInvalidRequest('compare lease must be an int64 decimal');
 }
 
-export function checkRequestOp(op: RequestOp, options: StoreOptions): void {
+export function checkRequestOp(op: RequestOp, options: StoreOptions, opsMax = options.txnOpsMax): void {
   if ('requestRange' in op) checkRangeRequest(op.requestRange, options);
   else if ('requestPut' in op) checkPutRequest(op.requestPut, options);
   else if ('requestDeleteRange' in op) checkDeleteRangeRequest(op.requestDeleteRange, options);
-  else checkTxnRequest(op.requestTxn, options);
+  else checkTxnRequest(op.requestTxn, options, opsMax);
 }
 
-/** etcd's checkTxnRequest: each list within the op limit, every nested request valid. */
-export function checkTxnRequest(request: TxnRequest, options: StoreOptions): void {
+/**
+ * etcd's checkTxnRequest: each list within the op limit, compares name a key, every nested
+ * request valid. A nested txn gets what its parent's longest list leaves of the limit, so
+ * nesting is bounded too (etcd refuses 128 levels of one op each).
+ */
+export function checkTxnRequest(request: TxnRequest, options: StoreOptions, opsMax = options.txnOpsMax): void {
   const compare = request.compare ?? [];
   const success = request.success ?? [];
   const failure = request.failure ?? [];
   const opsCount = Math.max(compare.length, success.length, failure.length);
-  if (opsCount > options.txnOpsMax) throw errTooManyOps(opsCount, options.txnOpsMax);
+  if (opsCount > opsMax) throw errTooManyOps(opsCount, opsMax);
   for (const item of compare) checkCompare(item, options);
-  for (const op of success) checkRequestOp(op, options);
-  for (const op of failure) checkRequestOp(op, options);
+  for (const op of success) checkRequestOp(op, options, opsMax - opsCount);
+  for (const op of failure) checkRequestOp(op, options, opsMax - opsCount);
 }

@@ -1,4 +1,4 @@
-import { assert } from '../util/assert.js';
+import { AssertionError, assert } from '../util/assert.js';
 import { keyInterval } from './bytes.js';
 import { StoreError, errCompacted, errInvalidRequest } from './errors.js';
 import type { MvccStore, StoreObserver } from './mvcc-store.js';
@@ -241,13 +241,35 @@ export class WatchHub implements StoreObserver {
     if (this.call(watcher, response) === false) watcher.paused = true;
   }
 
+  /**
+   * Hands a response to a watcher's listener. A listener that throws is the consumer's
+   * bug, not the store's: the watcher is cancelled (its listener told once more, with
+   * STORE_WATCH_LISTENER_FAILED, and anything that throws then is dropped), and the commit
+   * that was being delivered goes on to the other watchers. Letting the error through
+   * would fail the apply of a committed entry and stop the peer. A broken invariant of the
+   * store itself (an AssertionError: say, a listener that writes to the store) still
+   * crashes, as every AssertionError does.
+   */
   private call(watcher: Watcher, response: WatchResponse): boolean | void {
     this.listenerDepth++;
     try {
       return watcher.listener(response);
+    } catch (thrown) {
+      if (thrown instanceof AssertionError) throw thrown;
+      if (!response.canceled) this.listenerFailed(watcher, thrown);
+      return false;
     } finally {
       this.listenerDepth--;
     }
+  }
+
+  private listenerFailed(watcher: Watcher, thrown: unknown): void {
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    const error = new StoreError('STORE_WATCH_LISTENER_FAILED', `watch ${watcher.id} cancelled: its listener failed: ${message}`, {
+      watchId: watcher.id,
+      cause: message,
+    });
+    this.cancelWith(watcher, { cancelReason: error.message, compactRevision: 0, error });
   }
 
   private snapshotOf(watchIds?: readonly number[]): Watcher[] {

@@ -86,12 +86,14 @@ t.test('watch messages: create, cancel, progress; events print DELETE but not PU
 
 t.test('the splitter yields whole objects across chunk boundaries, strings and escapes included', async (t) => {
   const splitter = new JsonValueSplitter(1000);
-  t.same(splitter.push('{"a":"}\\"{"'), []);
-  t.same(splitter.push(',"b":[{}]}\n {"c":1}{'), ['{"a":"}\\"{","b":[{}]}', '{"c":1}']);
+  t.same(splitter.push('{"a":"}\\"{"'), { values: [] });
+  t.same(splitter.push(',"b":[{}]}\n {"c":1}{'), { values: ['{"a":"}\\"{","b":[{}]}', '{"c":1}'] });
   t.equal(splitter.idle, false);
-  t.same(splitter.push('}'), ['{}']);
-  t.throws(() => new JsonValueSplitter(1000).push('x'), { message: "invalid character 'x' looking for beginning of value" });
-  t.throws(() => new JsonValueSplitter(10).push('{"a":"0123456789"'), { code: 'GATEWAY_BAD_REQUEST' });
+  t.same(splitter.push('}'), { values: ['{}'] });
+  const bad = new JsonValueSplitter(1000).push('{"ok":1}x{"never":2}');
+  t.same(bad.values, ['{"ok":1}'], 'what came before bad input is kept');
+  t.match(bad.error, { message: "invalid character 'x' looking for beginning of value" });
+  t.match(new JsonValueSplitter(10).push('{"a":"0123456789"').error, { code: 'GATEWAY_BAD_REQUEST' }, 'the size limit holds within a chunk');
 });
 
 t.test('errors map to etcd gRPC codes, HTTP statuses and messages', async (t) => {
@@ -140,7 +142,8 @@ t.test('base64: the fast path accepts exactly the well-formed values, and huge v
       } catch {
         accepted = false;
       }
-      if (accepted !== grammar.test(text)) mismatches++;
+      // Go's decoder skips line breaks: the grammar applies to what is left.
+      if (accepted !== grammar.test(text.replace(/\n/g, ''))) mismatches++;
     }
   }
   t.equal(mismatches, 0, 'every string of up to 6 characters over A B + / = z 9 \\n');

@@ -84,6 +84,7 @@ const STEPS: Step[] = [
   },
   { name: 'watch with an empty request sends nothing, then a progress request', stream: '/v3/watch', messages: '{}{"progress_request":{}}', lines: 1 },
   { name: 'watch with bad base64', stream: '/v3/watch', messages: '{"create_request":{"key":"!"}}', lines: 0 },
+  { name: 'watch stream with garbage after a whole message', stream: '/v3/watch', messages: '{"create_request":{"key":"Zm9v"}}garbage', lines: 1 },
   { name: 'lease grant', path: '/v3/lease/grant', body: { TTL: '60', ID: '100' } },
   { name: 'lease grant of an existing id', path: '/v3/lease/grant', body: { TTL: '60', ID: '100' } },
   { name: 'lease grant with a huge TTL', path: '/v3/lease/grant', body: { TTL: '99999999999', ID: '101' } },
@@ -97,6 +98,26 @@ const STEPS: Step[] = [
   { name: 'lease timetolive of a revoked lease', path: '/v3/kv/lease/timetolive', body: { ID: '100' } },
   { name: 'lease revoke again', path: '/v3/kv/lease/revoke', body: { ID: '100' } },
   { name: 'put with a missing lease', path: '/v3/kv/put', body: { key: b64('k'), lease: '12345' } },
+  // Lease ids are int64: a negative one names no lease; one past the range is not an int64.
+  { name: 'put with a negative lease', path: '/v3/kv/put', body: { key: b64('k'), value: b64('v'), lease: -1 } },
+  { name: 'txn put with a negative lease', path: '/v3/kv/txn', body: { success: [{ request_put: { key: b64('k'), lease: '-1' } }] } },
+  { name: 'lease revoke of a negative id', path: '/v3/lease/revoke', body: { ID: '-1' } },
+  { name: 'lease keep-alive of a negative id', stream: '/v3/lease/keepalive', messages: '{"ID":"-1"}', lines: 1 },
+  { name: 'lease grant with a negative id', path: '/v3/lease/grant', body: { TTL: '60', ID: '-5' } },
+  { name: 'put attached to the negative lease', path: '/v3/kv/put', body: { key: b64('neg'), value: b64('v'), lease: '-5' } },
+  { name: 'txn comparing a lease with a negative id', path: '/v3/kv/txn', body: { compare: [{ key: b64('neg'), target: 'LEASE', result: 'LESS', lease: '1' }], success: [{ request_range: { key: b64('neg') } }] } },
+  { name: 'lease revoke of the negative lease', path: '/v3/lease/revoke', body: { ID: '-5' } },
+  { name: 'put with a lease past int64', path: '/v3/kv/put', body: { key: b64('k'), lease: '9223372036854775808' } },
+  { name: 'lease timetolive of an id past int64', path: '/v3/lease/timetolive', body: { ID: '18446744073709551615' } },
+  // etcd's op budget shrinks with each nested txn, so deep nesting is refused before it is proposed.
+  { name: 'txn nested 126 deep', path: '/v3/kv/txn', body: nestedTxn(126) },
+  { name: 'txn nested 127 deep', path: '/v3/kv/txn', body: nestedTxn(127) },
+  { name: 'txn nested 128 deep', path: '/v3/kv/txn', body: nestedTxn(128) },
+  { name: 'txn compare with an empty key', path: '/v3/kv/txn', body: { compare: [{ key: '' }], success: [{ request_put: { key: b64('c1'), value: b64('x') } }] } },
+  { name: 'txn compare with no key', path: '/v3/kv/txn', body: { compare: [{}] } },
+  { name: 'range with a negative limit and revision', path: '/v3/kv/range', body: { key: ALL, range_end: ALL, limit: -1, revision: '-3', min_mod_revision: -2 } },
+  { name: 'put with base64 broken over lines', path: '/v3/kv/put', body: { key: 'bj\nE=', value: 'eA==\r\n' } },
+  { name: 'range with base64 broken over lines', path: '/v3/kv/range', body: { key: 'b\r\njE=' } },
   { name: 'put ignore_value on a missing key', path: '/v3/kv/put', body: { key: b64('missing'), ignore_value: true } },
   { name: 'put ignore_value with a value', path: '/v3/kv/put', body: { key: b64('foo'), ignore_value: true, value: b64('v') } },
   { name: 'bad base64', path: '/v3/kv/range', body: { key: '!!!' } },
@@ -109,6 +130,13 @@ const STEPS: Step[] = [
   { name: 'unknown /v3 path', path: '/v3/kv/nope', body: {} },
   { name: 'GET on a POST path', path: '/v3/kv/range', body: undefined, method: 'GET' },
 ];
+
+/** A txn whose only success op is a txn, `depth` levels down, with a put at the bottom. */
+function nestedTxn(depth: number): unknown {
+  let body: unknown = { success: [{ request_put: { key: b64(`deep${depth}`), value: b64('x') } }] };
+  for (let i = 1; i < depth; i++) body = { success: [{ request_txn: body }] };
+  return body;
+}
 
 async function run(url: string, step: Step): Promise<unknown> {
   if ('watch' in step) {

@@ -69,3 +69,35 @@ t.test('membership: add a learner, it catches up, promote it, remove a member', 
   t.equal(removed.members.length, 3, 'one member removed');
   await t.rejects(c.leader()!.kv.memberRemove({ id: 'nope' }), { message: 'etcdserver: member not found' });
 });
+
+t.test('a committed entry that is not a valid op fails its proposer and stops no peer', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  await c.leader()!.kv.put({ key: bytes('before'), value: bytes('1') });
+  const revision = c.leader()!.store.revision;
+  // A put with a lease id the store cannot hold, as a bug in a request check would let through.
+  const { Packr } = await import('msgpackr');
+  const bad = new Packr({ useRecords: false }).pack({ type: 'put', request: { key: bytes('k'), lease: 'not-an-id' } });
+  const result = (await c.follower().peer.propose(bad)) as { ok: boolean; error: { code: string } };
+  t.equal(result.ok, false);
+  t.equal(result.error.code, 'STORE_OP_INVALID');
+  for (const node of c.nodes.values()) t.ok(node.peer.running, `${node.peer.status().id} still runs`);
+  const after = await c.follower().kv.put({ key: bytes('after'), value: bytes('2') });
+  t.equal(after.header.revision, revision + 1, 'the bad entry changed nothing; the next write follows on');
+  await waitFor(() => [...c.nodes.values()].every((n) => n.store.revision === revision + 1));
+});
+
+t.test('requests that fail etcd checks are refused before they are proposed', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  const leader = c.leader()!;
+  const commitBefore = leader.peer.status().commit;
+  let txn: Parameters<typeof leader.kv.txn>[0] = { success: [{ requestPut: { key: bytes('deep'), value: bytes('x') } }] };
+  for (let i = 0; i < 200; i++) txn = { success: [{ requestTxn: txn }] };
+  await t.rejects(leader.kv.txn(txn), { code: 'STORE_TOO_MANY_OPS' }, 'nesting is bounded by the shrinking op budget');
+  await t.rejects(leader.kv.txn({ compare: [{ key: bytes(''), target: 'VERSION', result: 'EQUAL', version: 0 }], success: [{ requestPut: { key: bytes('a') } }] }), {
+    code: 'STORE_EMPTY_KEY',
+  });
+  await t.rejects(leader.kv.put({ key: bytes('') }), { code: 'STORE_EMPTY_KEY' });
+  t.equal(leader.peer.status().commit, commitBefore, 'nothing reached the log');
+});

@@ -146,5 +146,15 @@ t.test('malformed numbers are refused with a coded error', async (t) => {
   const store = newStore();
   t.throws(() => store.range({ key: b('a'), limit: -1 }), { code: 'STORE_INVALID_REQUEST' });
   t.throws(() => store.range({ key: b('a'), revision: 1.5 }), { code: 'STORE_INVALID_REQUEST' });
-  t.throws(() => store.kv.put({ key: b('a'), lease: '-1' }), { code: 'STORE_INVALID_REQUEST' });
+  t.throws(() => store.kv.put({ key: b('a'), lease: '01' }), { code: 'STORE_INVALID_REQUEST' });
+  t.throws(() => store.kv.put({ key: b('a'), lease: '9223372036854775808' }), { code: 'STORE_INVALID_REQUEST' });
+  // A negative id is an int64 like any other: it names no lease (as in etcd).
+  t.throws(() => store.kv.put({ key: b('a'), lease: '-1' }), { code: 'STORE_LEASE_NOT_FOUND' });
+});
+
+t.test('lease ids order as int64s, negative ones first', async (t) => {
+  const { compareLeaseIds, isLeaseId } = await import('../../src/store/lease-id.js');
+  const ids = ['5', '-10', '0', '-9', '9223372036854775807', '-9223372036854775808', '10', '-1'];
+  t.same([...ids].sort(compareLeaseIds), ['-9223372036854775808', '-10', '-9', '-1', '0', '5', '10', '9223372036854775807']);
+  t.same(['-0', '-01', '01', '9223372036854775808', '-9223372036854775809', '1.5', ''].filter(isLeaseId), [], 'non-canonical or out of range');
 });

@@ -210,3 +210,36 @@ t.test('writing to the store from inside a listener is a programmer error', asyn
   store.watches.resume(watchId);
   t.throws(() => put(store, 'a', '1'), { name: 'AssertionError' });
 });
+
+t.test('a listener that throws is cancelled; the write and the other watchers go on', async (t) => {
+  const store = newStore();
+  const other = startWatch(store, 'a').recorder;
+  const seen: WatchResponse[] = [];
+  const { watchId } = store.watch({ key: b('a') }, (response) => {
+    seen.push(response);
+    if (!response.canceled) throw new TypeError('Cannot convert undefined or null to object');
+  });
+  store.watches.resume(watchId);
+  put(store, 'a', '1');
+  put(store, 'a', '2');
+  t.same(other.events(), ['2:PUT:a=1', '3:PUT:a=2'], 'the other watcher has both writes');
+  t.equal(store.revision, 3, 'both writes were applied');
+  t.equal(seen.length, 2, 'the failing listener is told once more, then nothing');
+  t.equal(seen[1]?.canceled, true);
+  t.ok(isStoreError(seen[1]?.error, 'STORE_WATCH_LISTENER_FAILED'));
+  t.match(seen[1]?.cancelReason, /listener failed: Cannot convert undefined or null to object/);
+  t.equal(store.watches.status(watchId), undefined, 'the watcher is gone');
+});
+
+t.test('a listener that throws again on its cancel response is dropped quietly', async (t) => {
+  const store = newStore();
+  let calls = 0;
+  const { watchId } = store.watch({ key: b('a') }, () => {
+    calls++;
+    throw new Error('always');
+  });
+  store.watches.resume(watchId);
+  put(store, 'a', '1');
+  t.equal(calls, 2);
+  t.equal(store.watches.status(watchId), undefined);
+});

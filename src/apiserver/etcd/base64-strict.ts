@@ -4,6 +4,10 @@ const ALPHABET = /[A-Za-z0-9+/]/;
 /** A run of alphabet characters only: a single character class, so no backtracking state grows with the input. */
 const ALPHABET_RUN = /^[A-Za-z0-9+/]*$/;
 const PAD = 61; // '='
+/** Go's decoder skips '\r' and '\n' anywhere (base64.StdEncoding.Decode), as MIME line breaks. */
+const NEWLINES = /[\r\n]/;
+const NEWLINES_ALL = /[\r\n]/g;
+const isNewline = (char: string | undefined): boolean => char === '\n' || char === '\r';
 
 /**
  * Decodes standard, padded base64 exactly as strictly as Go's encoding/json does for
@@ -19,7 +23,7 @@ export function decodeBase64Strict(text: string): Uint8Array {
   // Node's shared pool, and a copy would be an ArrayBuffer of its own per key and value,
   // which V8 tracks and sweeps at the next scavenge. Decoded request bytes are short-lived:
   // what the store keeps it copies (keys, and values into its slab).
-  const decoded = Buffer.from(text, 'base64');
+  const decoded = Buffer.from(NEWLINES.test(text) ? text.replace(NEWLINES_ALL, '') : text, 'base64');
   return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
 }
 
@@ -43,14 +47,18 @@ function illegalBase64(offset: number): GatewayError {
   return badRequest(`illegal base64 data at input byte ${offset}`);
 }
 
-/** Walks the text in quanta of four characters, as Go's decodeQuantum does. */
+/** Walks the text in quanta of four characters, as Go's decodeQuantum does (newlines skipped). */
 function firstInvalidOffset(text: string): number | undefined {
   let index = 0;
   while (index < text.length) {
     for (let j = 0; j < 4; j++) {
-      if (index === text.length) return index - j;
+      if (index === text.length) return j === 0 ? undefined : index - j;
       const char = text[index] as string;
       index++;
+      if (isNewline(char)) {
+        j--;
+        continue;
+      }
       if (ALPHABET.test(char)) continue;
       if (char !== '=') return index - 1;
       return paddingError(text, index, j);
@@ -63,9 +71,11 @@ function firstInvalidOffset(text: string): number | undefined {
 function paddingError(text: string, index: number, j: number): number | undefined {
   if (j < 2) return index - 1;
   if (j === 2) {
+    while (isNewline(text[index])) index++;
     if (index === text.length) return index;
     if (text[index] !== '=') return index - 1;
     index++;
   }
+  while (isNewline(text[index])) index++;
   return index < text.length ? index : undefined;
 }

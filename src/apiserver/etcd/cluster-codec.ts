@@ -20,11 +20,11 @@ export function decodeMemberAddRequest(fields: JsonFields): MemberAddInput {
 }
 
 export function decodeMemberId(fields: JsonFields): { id: string } {
-  return { id: fields.id('ID') ?? '0' };
+  return { id: fields.id('ID', 'uint64') ?? '0' };
 }
 
 export function decodeMoveLeaderRequest(fields: JsonFields): { targetId: string } {
-  return { targetId: fields.id('targetID') ?? '0' };
+  return { targetId: fields.id('targetID', 'uint64') ?? '0' };
 }
 
 export function memberOut(member: Member): JsonObject {

@@ -39,13 +39,21 @@ export class JsonFields {
     return parsed;
   }
 
-  /** int64 ids kept as canonical decimal strings (lease and member ids). */
-  id(protoName: string): string | undefined {
+  /**
+   * Ids kept as canonical decimal strings: lease ids are int64, member ids uint64. A value
+   * outside the type's range is refused as Go's decoder refuses it, before it can reach a
+   * proposal.
+   */
+  id(protoName: string, goType: 'int64' | 'uint64' = 'int64'): string | undefined {
     const value = this.raw(protoName);
     if (value === undefined) return undefined;
     const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-    if (typeof text !== 'string' || !/^-?[0-9]{1,20}$/.test(text)) throw typeMismatch(value, 'int64');
-    return BigInt(text).toString();
+    if (typeof text !== 'string' || !/^-?[0-9]{1,20}$/.test(text)) throw typeMismatch(value, goType);
+    const id = BigInt(text);
+    const [min, max] = goType === 'int64' ? INT64_RANGE : UINT64_RANGE;
+    // jsonpb unquotes a quoted int64 and decodes the digits as a number: Go's error names them.
+    if (id < min || id > max) throw badRequest(`json: cannot unmarshal number ${text} into Go value of type ${goType}`);
+    return id.toString();
   }
 
   bool(protoName: string): boolean | undefined {
@@ -92,6 +100,9 @@ export class JsonFields {
     return value === null ? undefined : value;
   }
 }
+
+const INT64_RANGE = [-(2n ** 63n), 2n ** 63n - 1n] as const;
+const UINT64_RANGE = [0n, 2n ** 64n - 1n] as const;
 
 function lowerCamel(protoName: string): string {
   return protoName.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());

@@ -13,24 +13,28 @@ export class JsonValueSplitter {
 
   constructor(private readonly pendingCharsMax: number) {}
 
-  /** Returns the objects completed by this chunk, as text, in order. */
-  push(chunk: string): string[] {
+  /**
+   * The objects completed by this chunk, as text, in order, and the error that stopped the
+   * scan if one did: what came before bad input is still served, as a streaming decoder
+   * hands on each message before it reads the next.
+   */
+  push(chunk: string): { values: string[]; error?: Error } {
     const values: string[] = [];
     for (const char of chunk) {
       if (this.depth === 0 && !this.inString) {
         if (/\s/.test(char)) continue;
-        if (char !== '{') throw badRequest(`invalid character '${char}' looking for beginning of value`);
+        if (char !== '{') return { values, error: badRequest(`invalid character '${char}' looking for beginning of value`) };
       }
       this.pending += char;
+      if (this.pending.length > this.pendingCharsMax) {
+        return { values, error: badRequest(`a streamed request message is larger than ${this.pendingCharsMax} characters`) };
+      }
       if (this.step(char)) {
         values.push(this.pending);
         this.pending = '';
       }
     }
-    if (this.pending.length > this.pendingCharsMax) {
-      throw badRequest(`a streamed request message is larger than ${this.pendingCharsMax} characters`);
-    }
-    return values;
+    return { values };
   }
 
   /** True when the body ended between messages. */

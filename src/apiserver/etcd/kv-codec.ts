@@ -23,18 +23,27 @@ export function decodeRangeRequest(fields: JsonFields): { request: RangeRequest;
   const request = withoutUndefined<RangeRequest>({
     key: fields.bytes('key') ?? EMPTY,
     rangeEnd: fields.bytes('range_end'),
-    limit: fields.int('limit'),
-    revision: fields.int('revision'),
+    limit: atLeastZero(fields.int('limit')),
+    revision: atLeastZero(fields.int('revision')),
     sortOrder: fields.enumOf('sort_order', SORT_ORDERS, 'etcdserverpb.RangeRequest_SortOrder'),
     sortTarget: fields.enumOf('sort_target', SORT_TARGETS, 'etcdserverpb.RangeRequest_SortTarget'),
     keysOnly: fields.bool('keys_only'),
     countOnly: fields.bool('count_only'),
-    minModRevision: fields.int('min_mod_revision'),
+    minModRevision: atLeastZero(fields.int('min_mod_revision')),
     maxModRevision: fields.int('max_mod_revision'),
-    minCreateRevision: fields.int('min_create_revision'),
+    minCreateRevision: atLeastZero(fields.int('min_create_revision')),
     maxCreateRevision: fields.int('max_create_revision'),
   });
   return { request, serializable: fields.bool('serializable') ?? false };
+}
+
+/**
+ * etcd reads a negative limit, revision or lower revision bound as none at all (its range
+ * code tests `limit <= 0`, `rev <= 0` and `min != 0 && mod < min`), so it answers such a
+ * range as it answers one without them. Negative upper bounds keep their meaning.
+ */
+function atLeastZero(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.max(0, value);
 }
 
 export function decodePutRequest(fields: JsonFields): PutRequest {

@@ -95,16 +95,20 @@ export function readMessages(req: IncomingMessage, limits: ResultStreamLimits, h
       if (!failed) await task();
     }).catch(fail);
   };
+  // Reading stops at bad input; the messages complete before it are still served, then the error.
+  let reading = true;
   req.setEncoding('utf8');
   req.on('data', (chunk: string) => {
-    if (failed) return;
-    try {
-      for (const text of splitter.push(chunk)) enqueue(() => handlers.onMessage(JsonFields.of(parseJson(text))));
-    } catch (error) {
-      fail(error);
+    if (failed || !reading) return;
+    const { values, error } = splitter.push(chunk);
+    for (const text of values) enqueue(() => handlers.onMessage(JsonFields.of(parseJson(text))));
+    if (error !== undefined) {
+      reading = false;
+      enqueue(() => Promise.reject(error));
     }
   });
   req.on('end', () => {
+    if (!reading) return;
     if (!splitter.idle) enqueue(() => Promise.reject(new GatewayError('GATEWAY_BAD_REQUEST', 'unexpected EOF', GrpcCode.INVALID_ARGUMENT)));
     enqueue(() => handlers.onEnd());
   });
