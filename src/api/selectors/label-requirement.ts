@@ -69,7 +69,8 @@ export function aggregateMessage(errors: readonly FieldError[]): string {
 }
 
 export function requirementMatches(requirement: LabelRequirement, labels: Labels): boolean {
-  const present = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, requirement.key);
+  // null as well as absent: a stored object may carry `labels: null`, which Go decodes as no labels.
+  const present = labels !== undefined && labels !== null && Object.prototype.hasOwnProperty.call(labels, requirement.key);
   const value = present ? labels[requirement.key] : undefined;
   switch (requirement.operator) {
     case '=':

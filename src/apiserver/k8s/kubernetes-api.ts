@@ -35,6 +35,7 @@ import { DEFAULT_SERVICE_RANGES, ServiceAllocator, type ServiceRanges } from './
 import { resourcePrefix } from './storage-keys.js';
 import { parseIncludeObject } from './table-output.js';
 import { serveWatch } from './watch-stream.js';
+import { createSubresource } from './rest-subresources.js';
 
 export interface KubernetesApiOptions {
   readonly store: KvStore;
@@ -202,13 +203,14 @@ export class KubernetesApi {
           store: this.ctx.store,
           declaration: d,
           namespace: info.namespace,
-          query: parseListQuery(d, info.query, resourcePrefix(d, info.namespace)),
+          query: parseListQuery(d, withNameSelector(info.query, info.name), resourcePrefix(d, info.namespace)),
           format,
           include: parseIncludeObject(info.query.get('includeObject')),
           nowMs: this.ctx.nowMs,
           ...(this.options.bookmarkEveryMs === undefined ? {} : { bookmarkEveryMs: this.options.bookmarkEveryMs }),
         });
       case 'create':
+        if (info.subresource !== '') return answer(await createSubresource(this.ctx, d, info, req));
         return answer(await createObject(this.ctx, d, info, await readObjectBody(req)));
       case 'update':
         return answer(await this.update(req, d, info));
@@ -232,4 +234,13 @@ export class KubernetesApi {
     }
     return updateObject(this.ctx, d, info, body, info.subresource === 'status' ? 'status' : 'main');
   }
+}
+
+/** A watch of one named object is a watch of its collection with `metadata.name=<name>` (kube's ListResource). */
+function withNameSelector(query: URLSearchParams, name: string): URLSearchParams {
+  if (name === '') return query;
+  const selected = new URLSearchParams(query);
+  const existing = query.get('fieldSelector') ?? '';
+  selected.set('fieldSelector', existing === '' ? `metadata.name=${name}` : `${existing},metadata.name=${name}`);
+  return selected;
 }

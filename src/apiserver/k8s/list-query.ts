@@ -24,10 +24,15 @@ export interface ContinueToken {
   readonly startKey: string;
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+
 function parseInteger(name: string, raw: string | null): number | undefined {
   if (raw === null || raw === '') return undefined;
   if (!/^-?\d+$/.test(raw)) throw badRequest(`invalid value for ${name}: ${JSON.stringify(raw)}: must be an integer`);
-  return Number(raw);
+  const value = BigInt(raw);
+  // int64, as the Go field; past what a number holds exactly, it means "as much as there is".
+  if (value > INT64_MAX || value < -INT64_MAX - 1n) throw badRequest(`invalid value for ${name}: ${JSON.stringify(raw)}: value out of range`);
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Number(raw)));
 }
 
 export function selectorFilter(d: KindDeclaration, labelText: string, fieldText: string): ((obj: KubeObject) => boolean) | undefined {
@@ -57,7 +62,7 @@ export function decodeContinue(raw: string, prefix: string): ContinueToken {
   }
   const p = parsed as { v?: unknown; rv?: unknown; start?: unknown };
   if (p.v !== 'meta.k8s.io/v1') throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-  if (typeof p.rv !== 'number' || !Number.isInteger(p.rv) || p.rv <= 0) throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof p.rv !== 'number' || !Number.isSafeInteger(p.rv) || p.rv <= 0) throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   if (typeof p.start !== 'string' || p.start.includes('..') || p.start.startsWith('/')) {
     throw badRequest('continue key is not valid: continue key is not valid: path traversal attempt');
   }
@@ -77,7 +82,7 @@ export function parseListQuery(d: KindDeclaration, query: URLSearchParams, prefi
   if (continueRaw !== '' && resourceVersion !== '' && resourceVersion !== '0') {
     throw badRequest('specifying resource version is not allowed when using continue');
   }
-  if (resourceVersion !== '' && !/^\d+$/.test(resourceVersion)) {
+  if (resourceVersion !== '' && !(/^\d+$/.test(resourceVersion) && Number.isSafeInteger(Number(resourceVersion)))) {
     throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(resourceVersion)}: must be a non-negative integer`);
   }
   if (resourceVersionMatch !== '' && !['Exact', 'NotOlderThan'].includes(resourceVersionMatch)) {

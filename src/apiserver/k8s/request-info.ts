@@ -30,16 +30,21 @@ export type RequestInfo = ResourceRequest | NonResourceRequest;
 /** Subresources of a namespace: `/api/v1/namespaces/x/status` is not a resource "status" in x. */
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
+/** Go's strconv.ParseBool spellings of true, which is how kube-apiserver reads `watch`. */
+const TRUE_SPELLINGS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
 function isWatch(query: URLSearchParams): boolean {
-  const value = query.get('watch');
-  return value === 'true' || value === '1';
+  return TRUE_SPELLINGS.has(query.get('watch') ?? '');
 }
 
 function resourceVerb(method: string, name: string, query: URLSearchParams, watchPath: boolean): string {
   switch (method) {
     case 'GET':
     case 'HEAD':
-      if (watchPath || isWatch(query)) return 'watch';
+      // As kube-apiserver's RequestInfoFactory: `?watch=true` turns only a collection GET
+      // into a watch; on a named object it stays a get. The /watch/ path form watches one
+      // object by name (the handler then selects metadata.name).
+      if (watchPath || (name === '' && isWatch(query))) return 'watch';
       return name === '' ? 'list' : 'get';
     case 'POST':
       return 'create';

@@ -21,6 +21,8 @@ interface DeleteOptions {
   readonly gracePeriodSeconds?: number;
   readonly propagationPolicy?: string;
   readonly preconditions?: { uid?: string; resourceVersion?: string };
+  /** DeleteOptions.dryRun: kubectl sends `--dry-run=server` for a delete in the body, not the query. */
+  readonly dryRun: boolean;
 }
 
 async function readDeleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
@@ -38,10 +40,18 @@ async function readDeleteOptions(req: IncomingMessage, query: URLSearchParams): 
   }
   const pre = isPlainObject(body['preconditions']) ? (body['preconditions'] as DeleteOptions['preconditions']) : undefined;
   return {
+    dryRun: isDryRun(query) || bodyDryRun(body['dryRun']),
     ...(graceNumber === undefined ? {} : { gracePeriodSeconds: graceNumber }),
     ...(policy === undefined ? {} : { propagationPolicy: policy as string }),
     ...(pre === undefined ? {} : { preconditions: pre }),
   };
+}
+
+function bodyDryRun(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (!Array.isArray(value)) throw badRequest(`json: cannot unmarshal ${typeof value} into Go struct field DeleteOptions.dryRun of type []string`);
+  for (const v of value) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`);
+  return value.length > 0;
 }
 
 function checkPreconditions(d: KindDeclaration, current: StoredObject, options: DeleteOptions): void {
@@ -126,18 +136,31 @@ async function deleteNamespace(ctx: RestContext, current: StoredObject): Promise
   return { status: 200, body: withVersion(current.object, response.header.revision) };
 }
 
+/**
+ * The delete an eviction asks for (policy/v1 Eviction): the pod goes as a DELETE with the
+ * eviction's DeleteOptions would take it. There are no PodDisruptionBudgets to consult.
+ */
+export async function evictPod(
+  ctx: RestContext,
+  d: KindDeclaration,
+  info: ResourceRequest,
+  options: { gracePeriodSeconds?: number; propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string }; dryRun: boolean },
+): Promise<void> {
+  const current = await ctx.store.mustGet(d, info.namespace, info.name);
+  await deleteOne(ctx, d, info, current, options, options.dryRun);
+}
+
 export async function deleteObject(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, req: IncomingMessage): Promise<RestResult> {
   const options = await readDeleteOptions(req, info.query);
-  const dryRun = isDryRun(info.query);
   const current = await ctx.store.mustGet(d, info.namespace, info.name);
-  return deleteOne(ctx, d, info, current, options, dryRun);
+  return deleteOne(ctx, d, info, current, options, options.dryRun);
 }
 
 const COLLECTION_DELETE_MAX = 10_000;
 
 export async function deleteCollection(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, req: IncomingMessage): Promise<RestResult> {
   const options = await readDeleteOptions(req, info.query);
-  const dryRun = isDryRun(info.query);
+  const dryRun = options.dryRun;
   const q = parseListQuery(d, info.query, resourcePrefix(d, info.namespace));
   const page = await ctx.store.list(d, { namespace: info.namespace, limit: COLLECTION_DELETE_MAX, ...(q.filter === undefined ? {} : { filter: q.filter }) });
   const items: unknown[] = [];

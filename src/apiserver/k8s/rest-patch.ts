@@ -9,7 +9,7 @@ import { strategicMergePatch } from '../../api/patch/strategic-merge.js';
 import { applyJsonPatch, patchTypeOf, type PatchType } from './patch-apply.js';
 import type { RestContext, RestResult } from './rest-context.js';
 import type { ApiError } from './api-errors.js';
-import { applyScale, checkUnknownFields, createObject, fieldValidationOf, guaranteedUpdate, preconditionOf, toScale } from './rest-write.js';
+import { applyScale, createObject, decodeBody, fieldValidationOf, guaranteedUpdate, preconditionOf, toScale } from './rest-write.js';
 import type { ResourceRequest } from './request-info.js';
 
 function applyPatch(type: PatchType, d: KindDeclaration, base: unknown, patch: unknown): unknown {
@@ -48,11 +48,24 @@ export async function patchObject(ctx: RestContext, d: KindDeclaration, info: Re
     const base = scale ? toScale(d, current.object) : current.object;
     const patched = applyPatch(type, d, base, patch);
     if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
-    if (!scale) warnings = checkUnknownFields(d, patched, mode, type === 'application/apply-patch+yaml');
-    const next: KubeObject = scale ? applyScale(d, current.object, patched) : checkTypeMeta(d, patched);
-    return { next, precondition: type === 'application/json-patch+json' ? undefined : preconditionOf(patch) };
+    const precondition = type === 'application/json-patch+json' ? jsonPatchPrecondition(patched, current.modRevision) : preconditionOf(patch);
+    if (scale) return { next: applyScale(d, current.object, patched), precondition };
+    const decoded = decodeBody(d, patched, mode, type === 'application/apply-patch+yaml');
+    warnings = decoded.warnings;
+    const next: KubeObject = checkTypeMeta(d, decoded.object);
+    return { next, precondition };
   });
   return { status: 200, body: scale ? toScale(d, stored.object) : stored.object, warnings };
+}
+
+/**
+ * A JSON patch that leaves a resourceVersion other than the stored one in the object asks
+ * for that version, as an update with it would: kube-apiserver answers 409 Conflict. One
+ * that leaves it alone (or removes it) is unconditional and retried on lost races.
+ */
+function jsonPatchPrecondition(patched: unknown, stored: number): number | undefined {
+  const pinned = preconditionOf(patched);
+  return pinned === stored ? undefined : pinned;
 }
 
 /**

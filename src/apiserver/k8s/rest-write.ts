@@ -1,6 +1,7 @@
 import { toStatusCauses, invalidMessage, type FieldError } from '../../api/field-errors.js';
 import { apiVersionOf, qualifiedKindOf, type KindDeclaration } from '../../api/kind.js';
 import { isPlainObject, jsonEqual, type KubeObject } from '../../api/object.js';
+import { decodeWithSchema } from '../../api/schema/decode.js';
 import { badRequest, conflict, invalid, type ApiError } from './api-errors.js';
 import { unknownFieldPaths } from './field-validation.js';
 import {
@@ -48,15 +49,28 @@ export function checkUnknownFields(d: KindDeclaration, obj: unknown, mode: Field
   return unknown.map((p) => `unknown field ${JSON.stringify(p)}`);
 }
 
+/**
+ * A request body as kube-apiserver's decoder into the kind's Go struct takes it: a value of
+ * the wrong JSON type (or nesting past 1,000 levels) is a 400 worded like Go's decoder;
+ * unknown fields go by the fieldValidation directive and are dropped, as are nulls in typed
+ * fields (`labels: null` is no labels). Everything after this sees only well-typed objects.
+ */
+export function decodeBody(d: KindDeclaration, body: unknown, mode: FieldValidation, viaApply = false): { object: Record<string, unknown>; warnings: string[] } {
+  const decoded = decodeWithSchema(body, d);
+  const [first] = decoded.typeErrors;
+  if (first !== undefined) throw badRequest(`${d.kind} in version "${d.version}" cannot be handled as a ${d.kind}: ${first}`);
+  const warnings = checkUnknownFields(d, body, mode, viaApply);
+  return { object: decoded.value as Record<string, unknown>, warnings };
+}
+
 function invalidError(d: KindDeclaration, obj: KubeObject, errors: readonly FieldError[]): ApiError {
   const name = obj.metadata.name ?? '';
   return invalid(invalidMessage(qualifiedKindOf(d), name, errors), { group: d.group, kind: d.kind, name }, toStatusCauses(errors));
 }
 
 export async function createObject(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, body: Record<string, unknown>): Promise<RestResult> {
-  const mode = fieldValidationOf(info.query);
-  const warnings = checkUnknownFields(d, body, mode);
-  const obj = checkTypeMeta(d, structuredClone(body));
+  const { object, warnings } = decodeBody(d, body, fieldValidationOf(info.query));
+  const obj = checkTypeMeta(d, structuredClone(object));
   applyRequestNamespace(d, obj, info.namespace);
   d.defaults(obj);
   fillCreateMeta(obj, ctx.nowMs());
@@ -156,14 +170,17 @@ export async function guaranteedUpdate(
       return await finishUpdate(ctx, d, info, next, current, target);
     } catch (error) {
       const lostRace = (error as ApiError).reason === 'Conflict' || error instanceof ExtrasConflictError;
-      if (!lostRace || precondition !== undefined || attempt + 1 >= UPDATE_TRIES_MAX) throw error;
+      if (lostRace && precondition === undefined && attempt + 1 < UPDATE_TRIES_MAX) continue;
+      // An IP or port the update asks for is held by another Service: 422, as on create.
+      if (error instanceof ExtrasConflictError) throw ctx.services.takenError(next);
+      throw error;
     }
   }
 }
 
 export async function updateObject(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, body: Record<string, unknown>, target: UpdateTarget): Promise<RestResult> {
-  const warnings = checkUnknownFields(d, body, fieldValidationOf(info.query));
-  const typed = checkTypeMeta(d, structuredClone(body));
+  const { object, warnings } = decodeBody(d, body, fieldValidationOf(info.query));
+  const typed = checkTypeMeta(d, structuredClone(object));
   const precondition = preconditionOf(typed);
   const stored = await guaranteedUpdate(ctx, d, info, target, (current) => {
     const next = structuredClone(typed);

@@ -3,7 +3,7 @@ import { apiVersionOf, type KindDeclaration } from '../../api/kind.js';
 import type { KubeObject } from '../../api/object.js';
 import type { WatchHandle } from '../../peer/kv-store.js';
 import { isStoreError, type Event } from '../../store/index.js';
-import { tooManyRequests, tooOldResourceVersion, type ApiError } from './api-errors.js';
+import { internalError, tooManyRequests, tooOldResourceVersion, type ApiError } from './api-errors.js';
 import type { ListQuery } from './list-query.js';
 import { decodeObject } from './object-codec.js';
 import type { ResourceStore } from './resource-store.js';
@@ -29,6 +29,7 @@ export interface WatchOptions {
 
 const BOOKMARK_EVERY_MS_DEFAULT = 10_000;
 const DEFAULT_TIMEOUT_SECONDS = 1800;
+const TIMER_MS_MAX = 2 ** 31 - 1;
 const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
 /**
@@ -110,7 +111,16 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: W
           return true;
         }
         let text = '';
-        for (const event of response.events) text += translate(event) ?? '';
+        try {
+          for (const event of response.events) text += translate(event) ?? '';
+        } catch (error) {
+          // A stored value this server cannot decode (written through the etcd gateway, say):
+          // kube-apiserver's watcher ends the watch with an ERROR event, and so does this one.
+          const why = error instanceof Error ? error.message : String(error);
+          res.write(text + encode('ERROR', internalError(`unable to decode an event from the watch stream: ${why}`).toStatus()));
+          finish();
+          return false;
+        }
         return text === '' ? true : res.write(text);
       },
     );
@@ -133,8 +143,10 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: W
   });
   req.on('close', finish);
   res.on('close', finish);
-  const timeoutMs = Math.max(1, q.timeoutSeconds ?? o.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-  timers.push(setTimeout(finish, timeoutMs));
+  // As kube-apiserver: timeoutSeconds 0 (or none) means the server's default. A timer past
+  // setTimeout's range would fire at once, and an informer would re-watch in a hot loop.
+  const seconds = q.timeoutSeconds !== undefined && q.timeoutSeconds > 0 ? q.timeoutSeconds : (o.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  timers.push(setTimeout(finish, Math.min(seconds * 1000, TIMER_MS_MAX)));
   if (q.allowWatchBookmarks) {
     const every = o.bookmarkEveryMs ?? BOOKMARK_EVERY_MS_DEFAULT;
     const tick = (): void => {
