@@ -183,3 +183,18 @@ t.test('an update asking for a NodePort another Service holds is 422, not 500', 
   t.same([taken.status, taken.json().reason], [422, 'Invalid']);
   t.match(taken.json().message, /already allocated/);
 });
+
+t.test('an update names its object: a different uid is a conflict; a Service keeps its ClusterIP', async (t) => {
+  const created = await admin(CMS, { method: 'POST', body: { metadata: { name: 'uid' } } });
+  const put = await admin(`${CMS}/uid`, { method: 'PUT', body: { metadata: { name: 'uid', uid: 'zzz' }, data: { a: 'b' } } });
+  t.same([put.status, put.json().reason], [409, 'Conflict']);
+  t.match(put.json().message, `Precondition failed: UID in precondition: zzz, UID in object meta: ${created.json().metadata.uid}`);
+  const same = await admin(`${CMS}/uid`, { method: 'PUT', body: { metadata: { name: 'uid', uid: created.json().metadata.uid }, data: { a: 'b' } } });
+  t.equal(same.status, 200);
+  const SVCS = '/api/v1/namespaces/default/services';
+  const svc = await admin(SVCS, { method: 'POST', body: { metadata: { name: 'ipkeep' }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } } });
+  t.equal(svc.status, 201);
+  const moved = await admin(`${SVCS}/ipkeep`, { method: 'PATCH', body: { spec: { clusterIP: '10.96.0.99' } }, headers: { 'content-type': 'application/merge-patch+json' } });
+  t.same([moved.status, moved.json().reason], [422, 'Invalid']);
+  t.equal((await admin(`${SVCS}/ipkeep`)).json().spec.clusterIP, svc.json().spec.clusterIP);
+});

@@ -136,6 +136,10 @@ function validateServiceUpdate(spec: ServiceSpec | undefined, old: ServiceSpec |
   const newIps = spec?.clusterIPs ?? (spec?.clusterIP ? [spec.clusterIP] : []);
   if (oldIps.length === 0 || spec?.type === 'ExternalName') return [];
   if (newIps[0] !== oldIps[0]) return [invalid('spec.clusterIPs[0]', newIps, 'may not change once set')];
+  // A patch of clusterIP alone leaves the old clusterIPs beside it: the new value must not slip by.
+  if (spec?.clusterIP && spec.clusterIP !== 'None' && spec.clusterIP !== oldIps[0]) {
+    return [invalid('spec.clusterIPs[0]', [spec.clusterIP, ...newIps.slice(1)], 'may not change once set')];
+  }
   return [];
 }
 

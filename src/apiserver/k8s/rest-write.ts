@@ -116,6 +116,11 @@ export async function finishUpdate(
     throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${old.metadata.name ?? ''})`);
   }
   next.metadata.name = old.metadata.name ?? '';
+  // A uid in the new object is a precondition (DefaultUpdatedObjectInfo.Preconditions).
+  const uid = next.metadata.uid;
+  if (uid !== undefined && uid !== null && uid !== '' && uid !== old.metadata.uid) {
+    throw conflict(d, old.metadata.name ?? '', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+  }
   applyRequestNamespace(d, next, info.namespace);
   next.apiVersion = apiVersionOf(d);
   next.kind = d.kind;
