@@ -198,3 +198,19 @@ t.test('an update names its object: a different uid is a conflict; a Service kee
   t.same([moved.status, moved.json().reason], [422, 'Invalid']);
   t.equal((await admin(`${SVCS}/ipkeep`)).json().spec.clusterIP, svc.json().spec.clusterIP);
 });
+
+t.test('list options are validated as apimachinery validates them: 422 on ListOptions', async (t) => {
+  const unless = await admin(`${CMS}?resourceVersionMatch=Exact`);
+  t.same([unless.status, unless.json().reason], [422, 'Invalid']);
+  t.equal(unless.json().message, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+  t.equal((await admin(`${CMS}?resourceVersion=0&resourceVersionMatch=Exact`)).status, 422);
+  t.match((await admin(`${CMS}?resourceVersion=5&resourceVersionMatch=exact`)).json().message, /Unsupported value: "exact"/);
+  t.equal((await admin(`${CMS}?sendInitialEvents=true`)).status, 422, 'sendInitialEvents is for watches');
+  t.equal((await admin(`${CMS}?resourceVersion=1&resourceVersionMatch=NotOlderThan`)).status, 200);
+  const watchNoInitial = await admin(`${CMS}?watch=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1`);
+  t.equal(watchNoInitial.status, 422);
+  const streamed = await admin(`${CMS}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1`);
+  t.equal(streamed.status, 200);
+  const last = JSON.parse(streamed.text.trim().split('\n').at(-1) ?? '{}') as { type: string; object: { metadata: { annotations?: Record<string, string> } } };
+  t.same([last.type, last.object.metadata.annotations?.['k8s.io/initial-events-end']], ['BOOKMARK', 'true']);
+});

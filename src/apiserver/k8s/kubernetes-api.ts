@@ -203,7 +203,7 @@ export class KubernetesApi {
           store: this.ctx.store,
           declaration: d,
           namespace: info.namespace,
-          query: parseListQuery(d, withNameSelector(info.query, info.name), resourcePrefix(d, info.namespace)),
+          query: parseListQuery(d, withNameSelector(info.query, info.name), resourcePrefix(d, info.namespace), true),
           format,
           include: parseIncludeObject(info.query.get('includeObject')),
           nowMs: this.ctx.nowMs,

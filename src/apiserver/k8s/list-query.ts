@@ -3,7 +3,8 @@ import type { KindDeclaration } from '../../api/kind.js';
 import type { KubeObject } from '../../api/object.js';
 import { FieldSelector } from '../../api/selectors/field-selector.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
-import { badRequest, expired, CONTINUE_EXPIRED_MESSAGE } from './api-errors.js';
+import { forbidden, invalidMessage, notSupported, toStatusCauses, type FieldError } from '../../api/field-errors.js';
+import { badRequest, expired, invalid, CONTINUE_EXPIRED_MESSAGE } from './api-errors.js';
 
 /** metav1.ListOptions as read from the query string of a list or watch. */
 export interface ListQuery {
@@ -73,7 +74,41 @@ export function continueExpired(): ReturnType<typeof expired> {
   return expired(CONTINUE_EXPIRED_MESSAGE);
 }
 
-export function parseListQuery(d: KindDeclaration, query: URLSearchParams, prefix: string): ListQuery {
+/**
+ * apimachinery's ValidateListOptions (and validateWatchOptions for a watch, with the
+ * WatchList feature on): which resourceVersionMatch and sendInitialEvents combinations a
+ * list or a watch accepts. Any error is a 422 on ListOptions.meta.k8s.io.
+ */
+function listOptionsErrors(query: URLSearchParams, watch: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  const match = query.get('resourceVersionMatch') ?? '';
+  const resourceVersion = query.get('resourceVersion') ?? '';
+  const continued = (query.get('continue') ?? '') !== '';
+  const initialEvents = query.has('sendInitialEvents');
+  if (watch) {
+    if (initialEvents && match !== 'NotOlderThan') errors.push(forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+    if (match !== '') {
+      if (!initialEvents) errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+      if (match !== 'NotOlderThan') errors.push(notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+      if (continued) errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    }
+    return errors;
+  }
+  if (match !== '') {
+    if (resourceVersion === '') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (continued) errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') errors.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+    if (match === 'Exact' && resourceVersion === '0') errors.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  }
+  if (initialEvents) errors.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  return errors;
+}
+
+export function parseListQuery(d: KindDeclaration, query: URLSearchParams, prefix: string, watch = false): ListQuery {
+  const optionErrors = listOptionsErrors(query, watch);
+  if (optionErrors.length > 0) {
+    throw invalid(invalidMessage('ListOptions.meta.k8s.io', '', optionErrors), { group: 'meta.k8s.io', kind: 'ListOptions', name: '' }, toStatusCauses(optionErrors));
+  }
   const filter = selectorFilter(d, query.get('labelSelector') ?? '', query.get('fieldSelector') ?? '');
   const limit = parseInteger('limit', query.get('limit')) ?? 0;
   const continueRaw = query.get('continue') ?? '';
@@ -84,9 +119,6 @@ export function parseListQuery(d: KindDeclaration, query: URLSearchParams, prefi
   }
   if (resourceVersion !== '' && !(/^\d+$/.test(resourceVersion) && Number.isSafeInteger(Number(resourceVersion)))) {
     throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(resourceVersion)}: must be a non-negative integer`);
-  }
-  if (resourceVersionMatch !== '' && !['Exact', 'NotOlderThan'].includes(resourceVersionMatch)) {
-    throw badRequest(`resourceVersionMatch: Unsupported value: ${JSON.stringify(resourceVersionMatch)}: supported values: "Exact", "NotOlderThan"`);
   }
   const timeoutSeconds = parseInteger('timeoutSeconds', query.get('timeoutSeconds'));
   return {
