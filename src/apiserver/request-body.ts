@@ -30,10 +30,16 @@ export function readBody(req: IncomingMessage, bodyBytesMax: number): Promise<Bu
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A client that goes away mid-body is not the server's failure: coded, it is not logged
+    // as one (a client could otherwise fill the log at will).
+    req.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ECONNRESET' || error.message === 'aborted' ? clientGone() : error));
   });
 }
 
 function tooLarge(bodyBytesMax: number): GatewayError {
   return new GatewayError('GATEWAY_BODY_TOO_LARGE', `request body is larger than ${bodyBytesMax} bytes`, GrpcCode.RESOURCE_EXHAUSTED, { bodyBytesMax });
+}
+
+function clientGone(): GatewayError {
+  return new GatewayError('GATEWAY_CLIENT_GONE', 'the client closed the connection before its request was read', GrpcCode.CANCELLED);
 }

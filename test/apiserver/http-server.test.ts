@@ -69,3 +69,31 @@ t.test('paths the server does not own go to the fallback; TLS when given a key a
   t.equal((await call('/healthz')).text, 'ok');
   t.same(seen, ['/api?timeout=1s'], '/v3, /healthz are not handed to the fallback');
 });
+
+t.test('a client that goes away mid-body is a coded error, not a server failure', async (t) => {
+  const { createServer } = await import('node:http');
+  const { connect } = await import('node:net');
+  const { readBody } = await import('../../src/apiserver/request-body.js');
+  let failure: unknown;
+  const settled = new Promise<void>((resolve) => {
+    const server = createServer((req) => {
+      readBody(req, 1024 * 1024).then(
+        () => resolve(),
+        (error: unknown) => {
+          failure = error;
+          resolve();
+        },
+      );
+    });
+    t.teardown(() => server.close());
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write('POST /v3/kv/put HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"key":');
+        setTimeout(() => socket.destroy(), 50);
+      });
+    });
+  });
+  await settled;
+  t.match(failure, { code: 'GATEWAY_CLIENT_GONE' });
+});

@@ -1,5 +1,6 @@
 import { isApiModelError } from '../../api/errors.js';
 import { PeerError } from '../../peer/errors.js';
+import { GatewayError } from '../etcd/gateway-error.js';
 import { StoreError } from '../../store/index.js';
 import { ApiError, badRequest, internalError, serviceUnavailable, timeout, tooManyRequests } from './api-errors.js';
 
@@ -7,6 +8,8 @@ import { ApiError, badRequest, internalError, serviceUnavailable, timeout, tooMa
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (isApiModelError(error)) return badRequest(error.message);
+  // The client is gone; the answer goes nowhere, and it is not the server's failure.
+  if (error instanceof GatewayError && error.code === 'GATEWAY_CLIENT_GONE') return badRequest(error.message);
   if (error instanceof PeerError) {
     switch (error.code) {
       case 'PEER_TOO_MANY_REQUESTS':
