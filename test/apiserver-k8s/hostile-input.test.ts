@@ -214,3 +214,12 @@ t.test('list options are validated as apimachinery validates them: 422 on ListOp
   const last = JSON.parse(streamed.text.trim().split('\n').at(-1) ?? '{}') as { type: string; object: { metadata: { annotations?: Record<string, string> } } };
   t.same([last.type, last.object.metadata.annotations?.['k8s.io/initial-events-end']], ['BOOKMARK', 'true']);
 });
+
+t.test('paths that name nothing: a cluster-scoped kind under a namespace, a PUT to a collection', async (t) => {
+  const nested = await admin('/api/v1/namespaces/default/namespaces', { method: 'POST', body: { metadata: { name: 'nested' } } });
+  t.equal(nested.status, 404);
+  t.equal((await admin('/api/v1/namespaces/nested')).status, 404, 'no namespace was made');
+  t.equal((await admin('/api/v1/namespaces/default/nodes')).status, 404);
+  t.equal((await admin(CMS, { method: 'PUT', body: { metadata: { name: 'x' } } })).status, 405);
+  t.equal((await admin(CMS, { method: 'PATCH', body: {}, headers: { 'content-type': 'application/merge-patch+json' } })).status, 405);
+});

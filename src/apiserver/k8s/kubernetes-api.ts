@@ -178,6 +178,9 @@ export class KubernetesApi {
     const collectionVerb = info.verb === 'list' || info.verb === 'watch' || info.verb === 'deletecollection';
     if (d.namespaced && info.namespace === '' && (!collectionVerb || info.verb === 'deletecollection')) throw resourceNotFound();
     if (info.verb === 'create' && info.name !== '' && info.subresource === '') throw methodNotAllowed();
+    // A cluster-scoped kind under a namespace path does not exist; a collection takes no PUT or PATCH.
+    if (!d.namespaced && info.namespace !== '') throw resourceNotFound();
+    if ((info.verb === 'update' || info.verb === 'patch') && info.name === '') throw methodNotAllowed();
     const verbs = info.subresource === '' ? d.verbs : (d.subresources.find((s) => s.name === info.subresource)?.verbs ?? []);
     if (!(verbs as readonly string[]).includes(info.verb)) throw methodNotAllowed();
     return d;

@@ -90,14 +90,19 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
     parts = parts.slice(1);
   }
   let namespace = '';
+  let underNamespace = false;
   if (parts[0] === 'namespaces' && parts.length > 1) {
     namespace = parts[1] as string;
-    if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2] as string)) parts = parts.slice(2);
+    if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2] as string)) {
+      parts = parts.slice(2);
+      underNamespace = true;
+    }
   }
   const [resource = '', nameSegment = '', subresource = '', ...rest] = parts;
   if (resource === '' || rest.length > 0) return nonResource();
   // `/api/v1/namespaces/x` names the namespace x itself; it lives at the cluster scope.
-  const isNamespaceObject = resource === 'namespaces';
+  // (`/api/v1/namespaces/x/namespaces` is a namespaced path to a cluster-scoped kind: nothing.)
+  const isNamespaceObject = resource === 'namespaces' && !underNamespace;
   const name = nameSegment;
   return {
     isResourceRequest: true,
