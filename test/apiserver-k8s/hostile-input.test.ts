@@ -223,3 +223,13 @@ t.test('paths that name nothing: a cluster-scoped kind under a namespace, a PUT 
   t.equal((await admin(CMS, { method: 'PUT', body: { metadata: { name: 'x' } } })).status, 405);
   t.equal((await admin(CMS, { method: 'PATCH', body: {}, headers: { 'content-type': 'application/merge-patch+json' } })).status, 405);
 });
+
+t.test('pods/log is text, never the pod object', async (t) => {
+  const two = { metadata: { name: 'logs2' }, spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'x' }] } };
+  t.equal((await admin(PODS, { method: 'POST', body: two })).status, 201);
+  const unnamed = await admin(`${PODS}/logs2/log`);
+  t.same([unnamed.status, unnamed.json().message], [400, 'a container name must be specified for pod logs2, choose one of: [a b]']);
+  const empty = await admin(`${PODS}/logs2/log?container=a`);
+  t.same([empty.status, empty.headers['content-type'], empty.text], [200, 'text/plain', ''], 'an unscheduled pod has no logs yet');
+  t.equal((await admin(`${PODS}/logs2/log?container=zz`)).status, 400);
+});

@@ -35,7 +35,7 @@ import { DEFAULT_SERVICE_RANGES, ServiceAllocator, type ServiceRanges } from './
 import { resourcePrefix } from './storage-keys.js';
 import { parseIncludeObject } from './table-output.js';
 import { serveWatch } from './watch-stream.js';
-import { createSubresource } from './rest-subresources.js';
+import { createSubresource, podLog } from './rest-subresources.js';
 
 export interface KubernetesApiOptions {
   readonly store: KvStore;
@@ -198,6 +198,12 @@ export class KubernetesApi {
     };
     switch (info.verb) {
       case 'get':
+        if (info.subresource === 'log' && d.group === '' && d.resource === 'pods') {
+          const text = await podLog(this.ctx, d, info);
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(text)) });
+          res.end(text);
+          return;
+        }
         return answer(await getObject(this.ctx, d, info, format));
       case 'list':
         return answer(await listObjects(this.ctx, d, info, format));

@@ -87,3 +87,23 @@ async function evict(ctx: RestContext, d: KindDeclaration, info: ResourceRequest
   });
   return CREATED;
 }
+
+/**
+ * GET pods/<name>/log, as LogREST: the container named by `container` (required when the
+ * pod has more than one). A pod no node has taken has no logs yet: an empty text/plain body,
+ * as kube-apiserver answers. Once a node has it, its logs would come from that node's kubelet,
+ * which raftplane does not run: that is a 400 saying so, never the pod's JSON.
+ */
+export async function podLog(ctx: RestContext, d: KindDeclaration, info: ResourceRequest): Promise<string> {
+  const stored = await ctx.store.mustGet(d, info.namespace, info.name);
+  const pod = stored.object as Pod;
+  const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
+  const container = info.query.get('container') ?? '';
+  if (container === '' && (pod.spec?.containers ?? []).length > 1) {
+    throw badRequest(`a container name must be specified for pod ${info.name}, choose one of: [${(pod.spec?.containers ?? []).map((c) => c.name).join(' ')}]`);
+  }
+  if (container !== '' && !names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${info.name}`);
+  const node = pod.spec?.nodeName ?? '';
+  if (node === '') return '';
+  throw badRequest(`container logs are not kept: no kubelet serves node "${node}"`);
+}
