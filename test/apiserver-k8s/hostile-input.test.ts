@@ -233,3 +233,18 @@ t.test('pods/log is text, never the pod object', async (t) => {
   t.same([empty.status, empty.headers['content-type'], empty.text], [200, 'text/plain', ''], 'an unscheduled pod has no logs yet');
   t.equal((await admin(`${PODS}/logs2/log?container=zz`)).status, 400);
 });
+
+t.test('an expired continue token gets a 410 with a token that goes on at the latest revision', async (t) => {
+  for (const name of ['pg1', 'pg2', 'pg3']) t.equal((await admin(CMS, { method: 'POST', body: { metadata: { name, labels: { pg: 'yes' } } } })).status, 201);
+  const first = (await admin(`${CMS}?labelSelector=pg%3Dyes&limit=1`)).json();
+  t.same(first.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['pg1']);
+  t.equal((await admin(CMS, { method: 'POST', body: { metadata: { name: 'pg4', labels: { pg: 'yes' } } } })).status, 201);
+  const now = Number((await admin(CMS)).json().metadata.resourceVersion);
+  await server.cluster.node('p1').kv.compact({ revision: now });
+  const expired = await admin(`${CMS}?labelSelector=pg%3Dyes&limit=1&continue=${first.metadata.continue}`);
+  t.same([expired.status, expired.json().reason], [410, 'Expired']);
+  const token = expired.json().metadata.continue as string;
+  t.equal(JSON.parse(Buffer.from(token, 'base64url').toString()).rv, -1);
+  const rest = (await admin(`${CMS}?labelSelector=pg%3Dyes&continue=${token}`)).json();
+  t.same(rest.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['pg2', 'pg3', 'pg4'], 'the rest, at the latest revision');
+});

@@ -39,7 +39,8 @@ export interface StatusDetails {
 export interface MetaStatus {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  /** ListMeta: empty but for the `continue` token an expired continue offers. */
+  metadata: { continue?: string };
   status: 'Failure' | 'Success';
   message?: string;
   reason?: StatusReason;
@@ -53,6 +54,7 @@ export class ApiError extends RaftplaneError<ApiErrorCode> {
     readonly reason: StatusReason,
     message: string,
     readonly statusDetails: StatusDetails | undefined = undefined,
+    readonly continueToken: string | undefined = undefined,
   ) {
     super(`API_${reason}`, message);
     this.name = 'ApiError';
@@ -62,7 +64,7 @@ export class ApiError extends RaftplaneError<ApiErrorCode> {
     return {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: this.continueToken === undefined ? {} : { continue: this.continueToken },
       status: 'Failure',
       message: this.message,
       reason: this.reason,

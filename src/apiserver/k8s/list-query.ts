@@ -4,7 +4,7 @@ import type { KubeObject } from '../../api/object.js';
 import { FieldSelector } from '../../api/selectors/field-selector.js';
 import { LabelSelector } from '../../api/selectors/label-selector.js';
 import { forbidden, invalidMessage, notSupported, toStatusCauses, type FieldError } from '../../api/field-errors.js';
-import { badRequest, expired, invalid, CONTINUE_EXPIRED_MESSAGE } from './api-errors.js';
+import { ApiError, badRequest, invalid, CONTINUE_EXPIRED_MESSAGE } from './api-errors.js';
 
 /** metav1.ListOptions as read from the query string of a list or watch. */
 export interface ListQuery {
@@ -63,16 +63,24 @@ export function decodeContinue(raw: string, prefix: string): ContinueToken {
   }
   const p = parsed as { v?: unknown; rv?: unknown; start?: unknown };
   if (p.v !== 'meta.k8s.io/v1') throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-  if (typeof p.rv !== 'number' || !Number.isSafeInteger(p.rv) || p.rv <= 0) throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof p.rv !== 'number' || !Number.isSafeInteger(p.rv) || (p.rv <= 0 && p.rv !== LATEST)) throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   if (typeof p.start !== 'string' || p.start.includes('..') || p.start.startsWith('/')) {
     throw badRequest('continue key is not valid: continue key is not valid: path traversal attempt');
   }
   return { revision: p.rv, startKey: prefix + p.start };
 }
 
-export function continueExpired(): ReturnType<typeof expired> {
-  return expired(CONTINUE_EXPIRED_MESSAGE);
+/**
+ * A continue token whose revision was compacted: 410 Expired, and in the Status's metadata
+ * a token with rv -1 that continues from the same key at the latest revision (an
+ * inconsistent list, as the message says), as kube-apiserver's handleCompactedErrorForPaging.
+ */
+export function continueExpired(startKey: string, prefix: string): ApiError {
+  return new ApiError(410, 'Expired', CONTINUE_EXPIRED_MESSAGE, undefined, encodeContinue({ revision: LATEST, startKey }, prefix));
 }
+
+/** A continue token's revision that means "the latest" (only ever given out by continueExpired). */
+export const LATEST = -1;
 
 /**
  * apimachinery's ValidateListOptions (and validateWatchOptions for a watch, with the

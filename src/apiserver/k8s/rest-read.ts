@@ -21,9 +21,9 @@ export async function getObject(ctx: RestContext, d: KindDeclaration, info: Reso
 }
 
 /** Maps the store's revision errors to what a Kubernetes list answers. */
-function mapRevisionError(error: unknown, requested: number, continuing: boolean): unknown {
+function mapRevisionError(error: unknown, requested: number, continuing: { startKey: string; prefix: string } | undefined): unknown {
   if (isStoreError(error, 'STORE_COMPACTED')) {
-    if (continuing) return continueExpired();
+    if (continuing !== undefined) return continueExpired(continuing.startKey, continuing.prefix);
     const compact = Number((error.details as { compactRevision?: number }).compactRevision ?? 0);
     return tooOldResourceVersion(requested, compact);
   }
@@ -38,7 +38,9 @@ export async function listObjects(ctx: RestContext, d: KindDeclaration, info: Re
   const prefix = resourcePrefix(d, info.namespace);
   const q = parseListQuery(d, info.query, prefix);
   const exact = q.resourceVersionMatch === 'Exact' && q.resourceVersion !== '' && q.resourceVersion !== '0';
-  const revision = q.continueToken?.revision ?? (exact ? Number(q.resourceVersion) : 0);
+  // A token with rv -1 (from an expired continue) goes on at the latest revision.
+  const tokenRevision = q.continueToken?.revision;
+  const revision = tokenRevision !== undefined ? Math.max(0, tokenRevision) : exact ? Number(q.resourceVersion) : 0;
   let page;
   try {
     page = await ctx.store.list(d, {
@@ -50,7 +52,7 @@ export async function listObjects(ctx: RestContext, d: KindDeclaration, info: Re
       ...(q.filter === undefined ? {} : { filter: q.filter }),
     });
   } catch (error) {
-    throw mapRevisionError(error, revision, q.continueToken !== undefined);
+    throw mapRevisionError(error, revision, q.continueToken === undefined ? undefined : { startKey: q.continueToken.startKey, prefix });
   }
   const metadata: Record<string, unknown> = { resourceVersion: String(page.revision) };
   if (page.nextKey !== undefined) {
