@@ -43,6 +43,14 @@ export class DelayLine<T> {
     return true;
   }
 
+  /** Releases everything held now, in order: the delay that held it has been lifted. */
+  releaseAll(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastDueMs = 0;
+    for (const held of this.held.drain()) this.release(held.item);
+  }
+
   clear(): number {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;

@@ -100,6 +100,11 @@ export class FaultTable {
     return this.active.some((rule) => rule.cut === true && matches(rule, peer, direction));
   }
 
+  /** True when a rule in force holds messages to (outbound) or from (inbound) this peer. */
+  delays(peer: NodeId, direction: 'outbound' | 'inbound'): boolean {
+    return this.active.some((rule) => (rule.delayMs ?? 0) > 0 && matches(rule, peer, direction));
+  }
+
   decide(peer: NodeId, direction: 'outbound' | 'inbound'): FaultDecision {
     if (this.active.length === 0) return PASS;
     let keep = 1;

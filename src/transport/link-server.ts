@@ -28,6 +28,8 @@ export interface LinkServerOptions {
 
 /** Not-yet-authenticated connections allowed at once, so that a port scan cannot pile them up. */
 const PENDING_HANDSHAKES_MAX = 32;
+/** Largest frame taken before a link has authenticated: an auth frame is under 300 bytes. */
+export const HANDSHAKE_FRAME_BYTES_MAX = 16 * 1024;
 
 /**
  * The accepting half of all peer links: an HTTP server whose only route upgrades
@@ -101,6 +103,7 @@ export class LinkServer {
     const timer = clock.setTimeout(() => {
       if (session.state !== 'await-auth') return;
       this.log.warn({ remote }, 'peer link handshake timed out');
+      settle(); // refused: no longer a pending handshake, even while its close drags on
       this.options.onRejected(undefined, 'handshake');
       ws.close(CLOSE_CODES.handshakeTimeout, 'TRANSPORT_HANDSHAKE_FAILED: handshake timed out');
     }, limits.handshakeTimeoutMs);
@@ -110,6 +113,15 @@ export class LinkServer {
         return;
       }
       const bytes = rawDataBytes(data);
+      if (session.state === 'await-auth' && bytes.byteLength > HANDSHAKE_FRAME_BYTES_MAX) {
+        // Not decoded at all: a 16 MiB msgpack array of empty arrays is millions of objects,
+        // seconds of the event loop and a gigabyte of heap, from a client that proved nothing.
+        settle();
+        this.log.warn({ remote, bytes: bytes.byteLength }, 'peer link refused: handshake frame too large');
+        this.options.onRejected(undefined, 'handshake');
+        ws.close(CLOSE_CODES.protocolError, 'TRANSPORT_HANDSHAKE_FAILED: handshake frame too large');
+        return;
+      }
       this.run(ws, session, remote, session.feed(bytes), bytes.byteLength, settle);
     });
     ws.on('close', () => {
@@ -148,6 +160,7 @@ export class LinkServer {
           break;
         }
         case 'close':
+          settle();
           this.log.warn({ peer: session.peer, remote, code: action.code, reason: action.reason }, 'peer link refused');
           this.options.onRejected(session.peer, action.error.code === 'TRANSPORT_HANDSHAKE_FAILED' ? 'handshake' : 'frame');
           ws.close(action.code, action.reason);

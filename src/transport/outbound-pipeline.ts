@@ -79,6 +79,13 @@ export class OutboundPipeline {
     return this.abandonInflight() + this.queue.clear();
   }
 
+  /** Makes every queued message due now, in order: the delay that held them has been lifted. */
+  expedite(nowMs: number): void {
+    if (this.lastDueMs <= nowMs) return;
+    for (const queued of this.queue.drain()) this.queue.push({ message: queued.message, dueMs: Math.min(queued.dueMs, nowMs) }, estimateMessageBytes(queued.message));
+    this.lastDueMs = nowMs;
+  }
+
   next(nowMs: number): NextFrames {
     const chunk = this.chunks.shift();
     if (chunk !== undefined) {

@@ -94,9 +94,17 @@ export abstract class TransportBase implements Transport {
     // was down, held by a delay, the rest of a snapshot stream), as a partition loses
     // what is in flight: else a link that connects after the cut delivers messages sent
     // before it, and a follower hears from a leader the cut had isolated.
+    // A delay lifted lets go of what it held at once: else a heal would leave links
+    // blocked behind messages still due up to a minute later.
+    const nowMs = this.clock.nowMs();
     for (const slot of this.slots.values()) {
       if (this.faultTable.cuts(slot.peer, 'outbound')) slot.stats.dropsFault += slot.pipeline.clear();
+      else if (!this.faultTable.delays(slot.peer, 'outbound')) {
+        slot.pipeline.expedite(nowMs);
+        this.scheduleKick(slot);
+      }
       if (this.faultTable.cuts(slot.peer, 'inbound')) slot.stats.dropsFault += slot.inboundDelay.clear();
+      else if (!this.faultTable.delays(slot.peer, 'inbound')) slot.inboundDelay.releaseAll();
     }
   }
 

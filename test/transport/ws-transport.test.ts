@@ -178,3 +178,18 @@ t.test('WsTransport: a peer that sends garbage is cut off without harm', async (
   t.same(p2.receive(), []);
   await p2.stop();
 });
+
+t.test('WsTransport: a large frame before the handshake is refused undecoded, at once', async (t) => {
+  const { WebSocket } = await import('ws');
+  const { Packr } = await import('msgpackr');
+  const p2 = wsNode('p2', { peers: { p1: { host: '127.0.0.1', port: 1 } } });
+  await p2.start();
+  t.teardown(() => p2.stop());
+  // One msgpack array of a million empty arrays: 1 MiB on the wire, a million objects decoded.
+  const bomb = new Packr({ useRecords: false }).pack(Array.from({ length: 1_000_000 }, () => []));
+  const ws = new WebSocket(`ws://127.0.0.1:${p2.address().port}/raft`);
+  const closed = new Promise<[number, string]>((resolve) => ws.on('close', (code: number, reason: Buffer) => resolve([code, reason.toString()])));
+  ws.on('open', () => ws.send(bomb));
+  t.same(await closed, [CLOSE_CODES.protocolError, 'TRANSPORT_HANDSHAKE_FAILED: handshake frame too large'], 'refused for its size, not after decoding it');
+  t.same(p2.receive(), []);
+});
