@@ -327,6 +327,29 @@ export class RaftPeer {
   private stepReceived(m: Message): void {
     if (this.catchingUp && !this.admitWhileCatchingUp(m)) return;
     this.node.step(m);
+    if (m.type === 'heartbeat') this.checkLostLog();
+  }
+
+  /**
+   * A leader's commit past this log's end means entries this peer had acknowledged are
+   * gone. A peer started on an empty data dir expects that and catches up (the leader
+   * probes down to where its log ends). Any other has a truncated or damaged data dir:
+   * serving or voting from it could undo committed writes, so it stops, as etcd does.
+   */
+  private checkLostLog(): void {
+    const lost = this.node.takeLostLog();
+    if (lost === undefined) return;
+    if (this.catchingUp) {
+      this.opts.logger.info(lost, 'empty data dir: catching up from the leader');
+      return;
+    }
+    throw new PeerError(
+      'PEER_DISK_FAILED',
+      `the leader ${lost.leader} has committed index ${lost.commit}, which this peer acknowledged, but its Raft log ends at ${lost.lastIndex}: ` +
+        'its data dir lost durable entries (truncated or damaged). Stopping rather than serve or vote from it; ' +
+        'start it again with an empty data dir and --initial-cluster-state existing, or replace it (raftplane member replace)',
+      lost,
+    );
   }
 
   /**

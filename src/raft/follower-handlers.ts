@@ -25,8 +25,21 @@ export function handleAppend(r: Raft, m: Message): void {
 }
 
 export function handleHeartbeat(r: Raft, m: Message): void {
-  r.log.commitTo(Math.min(m.commit, r.log.lastIndex()));
-  r.send({ type: 'heartbeat-resp', to: m.from, ...(m.context !== undefined ? { context: m.context } : {}) });
+  const lastIndex = r.log.lastIndex();
+  const context = m.context !== undefined ? { context: m.context } : {};
+  if (m.commit > lastIndex) {
+    // A heartbeat's commit is at most what this node acknowledged to the leader, so the
+    // log has lost entries it had made durable: a wiped data dir, or a damaged one (etcd
+    // panics here: "tocommit is out of range"). The application decides which (see
+    // Raft.lostLog); the leader is told where the log really ends, so it can probe down
+    // and send what is missing instead of waiting on a match that is no longer true.
+    r.lostLog = { commit: m.commit, lastIndex, leader: m.from };
+    r.log.commitTo(lastIndex);
+    r.send({ type: 'heartbeat-resp', to: m.from, reject: true, rejectHint: lastIndex, ...context });
+    return;
+  }
+  r.log.commitTo(m.commit);
+  r.send({ type: 'heartbeat-resp', to: m.from, ...context });
 }
 
 export function handleSnapshot(r: Raft, m: Message): void {

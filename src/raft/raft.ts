@@ -57,6 +57,12 @@ export class Raft {
   readStates: ReadState[] = [];
   /** ReadIndex requests that arrived before this leader committed an entry of its term. */
   pendingReadIndex: Message[] = [];
+  /**
+   * Set when a leader's heartbeat commits past this log's end: entries this node had
+   * acknowledged are gone. Expected of a node started on a wiped data dir, which catches
+   * up; on any other it means a damaged disk, and the application must stop it.
+   */
+  lostLog: { commit: number; lastIndex: number; leader: NodeId } | undefined = undefined;
 
   electionElapsed = 0;
   heartbeatElapsed = 0;

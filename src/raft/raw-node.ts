@@ -229,6 +229,13 @@ export class RawNode {
     return { id: r.id, term: r.term, vote: r.vote, commit: r.log.committed, applied: r.log.applied, leader: r.lead, role: r.role };
   }
 
+  /** Raft.lostLog: a leader's commit past this log's end, once seen (taken: reading clears it). */
+  takeLostLog(): { commit: number; lastIndex: number; leader: string } | undefined {
+    const lost = this.raft.lostLog;
+    this.raft.lostLog = undefined;
+    return lost;
+  }
+
   status(): RaftStatus {
     const r = this.raft;
     const base = {

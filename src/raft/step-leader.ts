@@ -134,6 +134,12 @@ function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
 function handleHeartbeatResponse(r: Raft, m: Message, pr: Progress): void {
   pr.recentActive = true;
   pr.probeSent = false;
+  if (m.reject && m.rejectHint < pr.match) {
+    // The follower's log ends below what it acknowledged (see handleHeartbeat): its match
+    // is no longer true. Lowering it only delays commits; probe from where it really is.
+    pr.match = m.rejectHint;
+    pr.becomeProbe();
+  }
   if (pr.state === 'snapshot' && ++pr.snapshotWaitHeartbeats >= SNAPSHOT_RETRY_HEARTBEATS) {
     pr.pendingSnapshot = 0;
     pr.becomeProbe(); // the snapshot was probably lost: probe again, which resends it if needed

@@ -101,3 +101,28 @@ t.test('requests that fail etcd checks are refused before they are proposed', as
   await t.rejects(leader.kv.put({ key: bytes('') }), { code: 'STORE_EMPTY_KEY' });
   t.equal(leader.peer.status().commit, commitBefore, 'nothing reached the log');
 });
+
+t.test('a follower back with a log that lost acknowledged entries stops; one back with a wiped log catches up', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  const leader = c.leader()!;
+  for (let i = 0; i < 10; i++) await leader.kv.put({ key: bytes(`k${i}`), value: bytes('v') });
+  const victim = c.follower();
+  const id = victim.peer.status().id;
+  await waitFor(() => victim.store.revision === leader.store.revision);
+  await victim.peer.stop();
+  // Its disk lost the tail of its log, term and vote intact: a damaged data dir.
+  const disk = c.disks.get(id)!;
+  const last = Math.max(...disk.entries.keys());
+  for (let i = last - 4; i <= last; i++) disk.entries.delete(i);
+  disk.hardState = { ...disk.hardState, commit: Math.min(disk.hardState.commit, last - 5) };
+  const damaged = await c.startNode(id);
+  await waitFor(() => !damaged.peer.running, 5000);
+  t.notOk(damaged.peer.running, 'it stopped rather than serve or vote from a log missing acknowledged entries');
+  await c.net.reachable(id)?.stop(); // what its process exiting would do
+  // The same peer on a wiped data dir (--initial-cluster-state existing) catches up, with no new write.
+  c.disks.set(id, new (disk.constructor as new () => typeof disk)());
+  const wiped = await c.startNode(id, { join: true });
+  await waitFor(() => wiped.store.revision === leader.store.revision, 5000);
+  t.equal(text(wiped.store.range({ key: bytes('k9') }).kvs[0]?.value), 'v', 'it holds the last write again');
+});

@@ -185,3 +185,46 @@ t.test('a node joining with an empty log is sent a snapshot carrying the members
   t.ok(d.node.status().confState.learners.includes('d'), 'd knows it is a learner');
   t.equal(d.node.status().commit, net.get('a').node.status().commit);
 });
+
+t.test('a follower whose log lost acknowledged entries is told apart, and caught up with no new write', async (t) => {
+  const net = new Network(['a', 'b', 'c']);
+  net.elect('a');
+  for (const v of ['x', 'y', 'z']) net.propose('a', v);
+  net.tickAll(2);
+  t.same(appliedTexts(net.get('c')), ['x', 'y', 'z']);
+  const matchBefore = net.get('a').node.status().progress?.['c']?.match ?? 0;
+  t.ok(matchBefore >= 4, `the leader holds c's match at ${matchBefore}`);
+  // c comes back with a wiped log (the same id, nothing durable): the leader still believes its match.
+  const confState = { voters: ['a', 'b', 'c'], learners: [], votersOutgoing: [], learnersNext: [] };
+  net.add('c', MemoryStorage.bootstrap(confState), 99);
+  net.tick('a', 1); // a heartbeat: its commit is past c's log
+  net.settle();
+  const lost = net.get('c').node.takeLostLog();
+  t.equal(lost?.leader, 'a', 'c reports that the leader commits past its log');
+  t.ok((lost?.commit ?? 0) > (lost?.lastIndex ?? Infinity));
+  t.same(appliedTexts(net.get('c')), ['x', 'y', 'z'], 'c has everything again, though nothing new was written');
+  t.equal(net.get('a').node.status().progress?.['c']?.match, matchBefore, 'and its match is true again');
+});
+
+t.test('a heartbeat committing past the log end is reported, and the leader is told where the log ends', async (t) => {
+  const net = new Network(['a', 'b', 'c']);
+  net.elect('a');
+  net.propose('a', 'x');
+  net.tickAll(2);
+  const confState = { voters: ['a', 'b', 'c'], learners: [], votersOutgoing: [], learnersNext: [] };
+  net.add('c', MemoryStorage.bootstrap(confState), 7);
+  const seen: Array<{ type: string; from: string; reject: boolean; rejectHint: number }> = [];
+  net.filter = (m) => {
+    seen.push(m);
+    return true;
+  };
+  const commit = net.get('a').node.status().commit;
+  const cLast = net.get('c').storage.lastIndex();
+  net.tick('a', 1);
+  net.settle();
+  const c = net.get('c').node;
+  t.same(c.takeLostLog(), { commit, lastIndex: cLast, leader: 'a' });
+  t.equal(c.takeLostLog(), undefined, 'taken by the first read');
+  const resp = seen.find((m) => m.type === 'heartbeat-resp' && m.from === 'c' && m.reject);
+  t.same(resp === undefined ? undefined : resp.rejectHint, cLast, 'the rejection names where the log ends');
+});
