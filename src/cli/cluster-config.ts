@@ -88,8 +88,8 @@ export function validateClusterConfig(doc: unknown, file: string, dataDirOverrid
   if (taken !== undefined) throw invalid(file, `peers: ${taken} is used twice (every peer port and API port on a host must differ)`);
   const lbRaw = object(root['loadBalancer'] ?? { host: '127.0.0.1', port: 6443 }, file, 'loadBalancer');
   const raftRaw = object(root['raft'] ?? {}, file, 'raft');
-  const heartbeatMs = positive(raftRaw['heartbeatMs'] ?? 50, file, 'raft.heartbeatMs');
-  const electionTimeoutMs = positive(raftRaw['electionTimeoutMs'] ?? 500, file, 'raft.electionTimeoutMs');
+  const heartbeatMs = timerMs(raftRaw['heartbeatMs'] ?? 50, file, 'raft.heartbeatMs');
+  const electionTimeoutMs = timerMs(raftRaw['electionTimeoutMs'] ?? 500, file, 'raft.electionTimeoutMs');
   if (electionTimeoutMs < 3 * heartbeatMs) throw invalid(file, 'raft.electionTimeoutMs must be at least 3 × heartbeatMs');
   const snapshotEveryEntries = optionalCount(raftRaw['snapshotEveryEntries'], file, 'raft.snapshotEveryEntries');
   const snapshotEveryBytes = optionalCount(raftRaw['snapshotEveryBytes'], file, 'raft.snapshotEveryBytes');
@@ -170,7 +170,13 @@ function port(v: unknown, file: string, what: string): number {
   return v;
 }
 
-function positive(v: unknown, file: string, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalid(file, `${what}: must be a positive number`);
+/** Milliseconds a timer can be set to: whole, at least 1, and within setTimeout's range (a day is plenty). */
+const TIMER_MS_MAX = 24 * 60 * 60 * 1000;
+
+function timerMs(v: unknown, file: string, what: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > TIMER_MS_MAX) {
+    throw invalid(file, `${what}: must be a whole number of milliseconds from 1 to ${TIMER_MS_MAX}`);
+  }
   return v;
 }
+

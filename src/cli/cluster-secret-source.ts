@@ -11,7 +11,13 @@ import type { ClusterConfig } from './cluster-config.js';
 export async function resolveClusterSecret(config: ClusterConfig): Promise<Uint8Array> {
   const source = config.secret;
   if (source.kind === 'inline') return parseClusterSecret(source.value);
-  if (source.kind === 'data-dir') return loadOrCreateClusterSecret(config.dataDir);
+  if (source.kind === 'data-dir') {
+    return loadOrCreateClusterSecret(config.dataDir).catch((error: Error) => {
+      // An unusable data dir (a file, /proc, no permission) is the operator's to fix: say which.
+      if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+      throw new CliError('CLI_USAGE', `data dir ${config.dataDir}: cannot read or create its cluster-secret: ${error.message}`);
+    });
+  }
   const info = await stat(source.path).catch((error: Error) => {
     throw new CliError('CLI_USAGE', `secretFile ${source.path}: ${error.message}`);
   });

@@ -52,6 +52,11 @@ t.test('bad values are refused with the field named', async (t) => {
   await withFile(BASE.replace('snapshotEveryEntries: 20', 'snapshotEveryBytes: 1.5'), (file) => {
     t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /raft\.snapshotEveryBytes: must be a positive integer/ });
   });
+  for (const bad of ['3000000000', '0.5', '0']) {
+    await withFile(BASE.replace('heartbeatMs: 50', `heartbeatMs: ${bad}`), (file) => {
+      t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /raft\.heartbeatMs: must be a whole number of milliseconds from 1 to 86400000/ }, `heartbeatMs ${bad}`);
+    });
+  }
   await withFile(BASE.replace('apiPort: 2399', 'apiPort: 2390'), (file) => {
     t.throws(() => loadClusterConfig(file), { code: 'CONFIG_INVALID', message: /127\.0\.0\.1:2390 is used twice/ });
   });
