@@ -39,7 +39,8 @@ export async function handleAdminFaults(
       try {
         const body = await readBody(req, 1024 * 1024);
         const parsed: unknown = JSON.parse(body.toString('utf8'));
-        rules = validateFaultRules(Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown }).rules);
+        const listed = Array.isArray(parsed) ? parsed : typeof parsed === 'object' && parsed !== null ? (parsed as { rules?: unknown }).rules : undefined;
+        rules = validateFaultRules(listed);
       } catch (error) {
         const message = isRaftplaneError(error) || error instanceof SyntaxError ? error.message : String(error);
         return json(res, 400, { error: `bad fault rules: ${message}` });

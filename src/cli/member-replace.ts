@@ -37,9 +37,13 @@ export async function runMemberReplace(options: MemberReplaceOptions, write: (li
   const client = new ClusterClient(config.peers);
 
   const members = await listMembers(client);
-  if (!members.some((m) => m.name === fresh.id)) {
+  const current = members.find((m) => m.name === fresh.id);
+  if (current === undefined) {
     await addMember(client, { name: fresh.id, peerUrl: peerUrlOf(fresh), clientUrl: apiUrlOf(fresh), learner: true });
     write(`added ${fresh.id} as a learner (${peerUrlOf(fresh)})`);
+  } else if (!current.isLearner && config.peers.some((p) => p.id === fresh.id)) {
+    // A voter of the config file is a live peer, not a replacement half made by an earlier run.
+    throw new CliError('CLI_USAGE', `--new ${fresh.id} is already a voting member of this cluster; give the replacement a new id`);
   } else {
     write(`${fresh.id} is already a member; continuing`);
   }

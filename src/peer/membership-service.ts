@@ -36,8 +36,10 @@ export class MembershipService {
     if (!MEMBER_NAME.test(name)) throw new PeerError('PEER_BAD_MEMBERSHIP', `etcdserver: invalid member name "${name}"`);
     const existing = this.list();
     if (existing.some((m) => m.name === name)) throw new PeerError('PEER_BAD_MEMBERSHIP', 'etcdserver: member ID already exist');
-    if (existing.some((m) => m.peerURLs.includes(peerUrl))) throw new PeerError('PEER_BAD_MEMBERSHIP', 'etcdserver: Peer URLs already exists');
-    const info: MemberInfo = { id: name, peerUrl: toWsUrl(peerUrl), clientUrl: request.clientURLs?.[0] ?? '' };
+    // Compared as stored (http → ws, no trailing slash): `http://h:p` and `ws://h:p/` are one peer.
+    const wsUrl = toWsUrl(peerUrl);
+    if (existing.some((m) => m.peerURLs.some((url) => toWsUrl(url) === wsUrl))) throw new PeerError('PEER_BAD_MEMBERSHIP', 'etcdserver: Peer URLs already exists');
+    const info: MemberInfo = { id: name, peerUrl: wsUrl, clientUrl: request.clientURLs?.[0] ?? '' };
     const type = request.isLearner === true ? 'add-learner' : 'add-voter';
     await this.peer.changeMembership({ changes: [{ type, nodeId: name, context: JSON.stringify(info) }] });
     return { member: toMember(info, request.isLearner === true), members: this.list() };

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { Level } from 'level';
 import { assert } from '../util/assert.js';
 import { BatchArena, type BatchBytes } from './batch-arena.js';
@@ -256,6 +257,12 @@ export class LevelDurableLog extends DurableLogBase {
 }
 
 async function openDb(db: LevelDb, location: string): Promise<void> {
+  // LevelDB opened with create-if-missing on a directory that lost its CURRENT file would
+  // start a new database over the old files (and rewrite them): refuse before it touches them.
+  const files = await readdir(location).catch(() => [] as string[]);
+  if (files.some((f) => /^\d+\.(log|ldb|sst)$/.test(f) || f.startsWith('MANIFEST-')) && !files.includes('CURRENT')) {
+    throw new StorageError('STORAGE_CORRUPT', `storage at ${location} has LevelDB files but no CURRENT file: it is damaged; not opening it`, { location });
+  }
   try {
     await db.open();
   } catch (error) {

@@ -80,6 +80,9 @@ t.test('up, status, SIGTERM, and up again on the same data dir; member replace',
   process.kill(p2pid!, 'SIGKILL');
   await waitFor('up to notice', async () => ((await readFile(join(setup.dir, 'up.log'), 'utf8')).includes('peer p2 exited unexpectedly') ? true : undefined), 5_000);
   const [apiPort, peerPort] = [await freePort(), await freePort()];
+  const onLive = await cli(setup, ['member', 'replace', '--config', setup.configFile, '--dead', 'p2', '--new', 'p3', '--host', '127.0.0.1', '--peer-port', String(peerPort), '--api-port', String(apiPort)]);
+  t.equal(onLive.code, 1, 'a live voter is no replacement');
+  t.match(await readFile(join(setup.dir, 'cli.log'), 'utf8'), /--new p3 is already a voting member of this cluster/);
   const replace = await cli(setup, ['member', 'replace', '--config', setup.configFile, '--dead', 'p2', '--new', 'p4', '--host', '127.0.0.1', '--peer-port', String(peerPort), '--api-port', String(apiPort)]);
   t.equal(replace.code, 0, `member replace succeeds:\n${replace.stdout}`);
   const config = await readFile(setup.configFile, 'utf8');

@@ -126,3 +126,11 @@ t.test('a follower back with a log that lost acknowledged entries stops; one bac
   await waitFor(() => wiped.store.revision === leader.store.revision, 5000);
   t.equal(text(wiped.store.range({ key: bytes('k9') }).kvs[0]?.value), 'v', 'it holds the last write again');
 });
+
+t.test('member add refuses a peer URL already in use however it is spelled', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  for (const url of ['http://127.0.0.1:1/p1', 'ws://127.0.0.1:1/p2/', 'ws://127.0.0.1:1/p3']) {
+    await t.rejects(c.leader()!.kv.memberAdd({ peerURLs: [url], name: 'dup', isLearner: true }), { message: 'etcdserver: Peer URLs already exists' }, url);
+  }
+});

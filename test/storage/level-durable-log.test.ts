@@ -176,3 +176,17 @@ t.test('a failed LevelDB write (database closed underneath) is STORAGE_IO', asyn
   await t.rejects(log.save({ entries: entries(1, 1, 1) }), { code: 'STORAGE_IO' });
   await log.close();
 });
+
+t.test('a log directory that lost its CURRENT file is refused before LevelDB touches it', async (t) => {
+  const { readdir, rm } = await import('node:fs/promises');
+  const location = join(await tempDir(t), 'log');
+  const log = new LevelDurableLog({ location });
+  await log.open();
+  await log.save({ entries: entries(1, 5, 1), hardState: hardState(1, 'p1', 3) });
+  await log.close();
+  await rm(join(location, 'CURRENT'));
+  const before = (await readdir(location)).sort();
+  const reopened = new LevelDurableLog({ location });
+  await t.rejects(reopened.open(), { code: 'STORAGE_CORRUPT', message: /has LevelDB files but no CURRENT file/ });
+  t.same((await readdir(location)).sort(), before, 'nothing was created or rewritten');
+});
