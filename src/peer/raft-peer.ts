@@ -228,6 +228,18 @@ export class RaftPeer {
     return this.state === 'running';
   }
 
+  /**
+   * True once this peer has applied a configuration that leaves it out (neither voter nor
+   * learner): it was removed, and no leader will send it anything again. A peer joining on
+   * an empty data dir knows no configuration until its first snapshot and is not removed.
+   */
+  get removed(): boolean {
+    const { voters, learners, votersOutgoing } = this.confState;
+    if (voters.length === 0 && learners.length === 0) return false;
+    const id = this.opts.id;
+    return !voters.includes(id) && !learners.includes(id) && !votersOutgoing.includes(id);
+  }
+
   /** Runs inside the loop on every tick (e.g. the leader expiring leases). */
   onTick(hook: (status: BasicStatus) => void): void {
     this.tickHooks.push(hook);

@@ -23,6 +23,7 @@ import type {
   WatchHandle,
   WithHeader,
 } from './kv-store.js';
+import { PeerError } from './errors.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { memberIdOf } from './member-id.js';
 import { MembershipService } from './membership-service.js';
@@ -169,7 +170,7 @@ export class ReplicatedKv implements KvStore {
       commitIndex: s.commit,
       snapshotIndex: s.snapshotIndex,
       isLearner,
-      errors: this.options.peer.running ? [] : ['peer stopped'],
+      errors: !this.options.peer.running ? ['peer stopped'] : this.options.peer.removed ? [REMOVED] : [],
       ...(s.role === 'leader' ? { followers } : {}),
     };
   }
@@ -205,6 +206,8 @@ export class ReplicatedKv implements KvStore {
 
   private async write<T extends StoreOpType>(op: Op<T>): Promise<WithHeader<StoreResponseMap[T]>> {
     checkBeforeProposing(op, this.options.store.options);
+    // A removed member hears from no leader again: its writes would only time out.
+    if (this.options.peer.removed) throw new PeerError('PEER_STOPPED', `etcdserver: ${REMOVED}`);
     const startedMs = this.options.clock.nowMs();
     const result = (await this.options.peer.propose(encodeOp(op))) as ApplyResult<T>;
     this.options.observeProposalMs?.(this.options.clock.nowMs() - startedMs);
@@ -240,3 +243,5 @@ function checkBeforeProposing(op: Op<StoreOpType>, options: StoreOptions): void 
   else if (op.type === 'deleteRange') checkDeleteRangeRequest((op as Op<'deleteRange'>).request, options);
   else if (op.type === 'txn') checkTxnRequest((op as Op<'txn'>).request, options);
 }
+
+const REMOVED = 'the member has been permanently removed from the cluster';

@@ -72,6 +72,7 @@ export class LevelDurableLog extends DurableLogBase {
   }
 
   protected async openImpl(): Promise<DurableState> {
+    await refuseWithoutCurrent(this.options.location);
     const db: LevelDb = new Level<Uint8Array, Uint8Array>(this.options.location, {
       keyEncoding: 'view',
       valueEncoding: 'view',
@@ -256,13 +257,19 @@ export class LevelDurableLog extends DurableLogBase {
   }
 }
 
-async function openDb(db: LevelDb, location: string): Promise<void> {
-  // LevelDB opened with create-if-missing on a directory that lost its CURRENT file would
-  // start a new database over the old files (and rewrite them): refuse before it touches them.
+/**
+ * LevelDB opened with create-if-missing on a directory that lost its CURRENT file would start
+ * a new database over the old files (and rewrite them): refuse before any Level instance
+ * exists, since one opens itself on the next tick unless opened explicitly.
+ */
+async function refuseWithoutCurrent(location: string): Promise<void> {
   const files = await readdir(location).catch(() => [] as string[]);
   if (files.some((f) => /^\d+\.(log|ldb|sst)$/.test(f) || f.startsWith('MANIFEST-')) && !files.includes('CURRENT')) {
     throw new StorageError('STORAGE_CORRUPT', `storage at ${location} has LevelDB files but no CURRENT file: it is damaged; not opening it`, { location });
   }
+}
+
+async function openDb(db: LevelDb, location: string): Promise<void> {
   try {
     await db.open();
   } catch (error) {

@@ -134,3 +134,20 @@ t.test('member add refuses a peer URL already in use however it is spelled', asy
     await t.rejects(c.leader()!.kv.memberAdd({ peerURLs: [url], name: 'dup', isLearner: true }), { message: 'etcdserver: Peer URLs already exists' }, url);
   }
 });
+
+t.test('a removed member says so: not ready, and its writes fail at once', async (t) => {
+  const c = await KvCluster.start(['p1', 'p2', 'p3']);
+  t.teardown(() => c.stop());
+  const leader = c.leader()!;
+  const victim = c.follower();
+  const id = victim.peer.status().id;
+  t.same(victim.kv.status().errors, []);
+  await leader.kv.memberRemove({ id });
+  await waitFor(() => victim.peer.removed, 5000);
+  t.same(victim.kv.status().errors, ['the member has been permanently removed from the cluster']);
+  const started = Date.now();
+  await t.rejects(victim.kv.put({ key: bytes('k'), value: bytes('v') }), { message: 'etcdserver: the member has been permanently removed from the cluster' });
+  t.ok(Date.now() - started < 1000, 'at once, not after the request timeout');
+  t.notOk(leader.peer.removed, 'the others are not');
+  t.ok((await leader.kv.put({ key: bytes('k'), value: bytes('v') })).header.revision > 1, 'and the cluster goes on');
+});

@@ -92,6 +92,15 @@ export async function createObject(ctx: RestContext, d: KindDeclaration, info: R
       }
       delete spec['clusterIP'];
       delete spec['clusterIPs'];
+      // And the node ports it drew itself: a drawn port that another Service holds would
+      // otherwise be claimed again on every try.
+      const askedPorts = (body['spec'] as { ports?: unknown } | undefined)?.ports;
+      if (Array.isArray(spec['ports'])) {
+        spec['ports'].forEach((port: unknown, i: number) => {
+          const asked = Array.isArray(askedPorts) && isPlainObject(askedPorts[i]) ? askedPorts[i]['nodePort'] : undefined;
+          if (isPlainObject(port) && (asked === undefined || asked === 0)) delete port['nodePort'];
+        });
+      }
     }
   }
 }
