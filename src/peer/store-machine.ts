@@ -29,6 +29,7 @@ export class StoreMachine implements ReplicatedStateMachine {
       op = decodeOp(bytes);
     } catch (error) {
       if (!isStoreError(error, 'STORE_OP_INVALID')) throw error;
+      // Its type is unknown; the proposer only reads the error of a failed result.
       return { ok: false, type: 'txn', error, header: { revision: this.store.revision } };
     }
     return this.store.apply(op);

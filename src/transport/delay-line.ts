@@ -45,16 +45,18 @@ export class DelayLine<T> {
 
   /** Releases everything held now, in order: the delay that held it has been lifted. */
   releaseAll(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
     this.lastDueMs = 0;
-    for (const held of this.held.drain()) this.release(held.item);
+    for (const held of this.takeAll()) this.release(held.item);
   }
 
   clear(): number {
+    return this.takeAll().length;
+  }
+
+  private takeAll(): Held<T>[] {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    return this.held.drain().length;
+    return this.held.drain();
   }
 
   private arm(): void {

@@ -51,6 +51,7 @@ export type GatewayErrorCode =
   | 'GATEWAY_BAD_REQUEST'
   /** The request body exceeds the limit (HTTP 413). */
   | 'GATEWAY_BODY_TOO_LARGE'
+  /** The client closed its connection before its request body was read (gRPC Cancelled). */
   | 'GATEWAY_CLIENT_GONE'
   /** A streaming client read too slowly and was cut off. */
   | 'GATEWAY_SLOW_READER';

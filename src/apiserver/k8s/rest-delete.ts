@@ -17,7 +17,7 @@ export const PROPAGATION_POLICY_ANNOTATION = 'raftplane.io/propagation-policy';
 const POLICIES = ['Orphan', 'Background', 'Foreground'];
 const DEFAULT_POD_GRACE_SECONDS = 30;
 
-interface DeleteOptions {
+export interface DeleteOptions {
   readonly gracePeriodSeconds?: number;
   readonly propagationPolicy?: string;
   readonly preconditions?: { uid?: string; resourceVersion?: string };
@@ -75,8 +75,9 @@ function podGraceSeconds(obj: KubeObject, options: DeleteOptions): number {
   return options.gracePeriodSeconds ?? declared;
 }
 
-async function deleteOne(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, current: StoredObject, options: DeleteOptions, dryRun: boolean): Promise<RestResult> {
+async function deleteOne(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, current: StoredObject, options: DeleteOptions): Promise<RestResult> {
   checkPreconditions(d, current, options);
+  const { dryRun } = options;
   const obj = current.object;
   const name = obj.metadata.name ?? '';
   const namespace = obj.metadata.namespace ?? '';
@@ -140,33 +141,27 @@ async function deleteNamespace(ctx: RestContext, current: StoredObject): Promise
  * The delete an eviction asks for (policy/v1 Eviction): the pod goes as a DELETE with the
  * eviction's DeleteOptions would take it. There are no PodDisruptionBudgets to consult.
  */
-export async function evictPod(
-  ctx: RestContext,
-  d: KindDeclaration,
-  info: ResourceRequest,
-  options: { gracePeriodSeconds?: number; propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string }; dryRun: boolean },
-): Promise<void> {
+export async function evictPod(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, options: DeleteOptions): Promise<void> {
   const current = await ctx.store.mustGet(d, info.namespace, info.name);
-  await deleteOne(ctx, d, info, current, options, options.dryRun);
+  await deleteOne(ctx, d, info, current, options);
 }
 
 export async function deleteObject(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, req: IncomingMessage): Promise<RestResult> {
   const options = await readDeleteOptions(req, info.query);
   const current = await ctx.store.mustGet(d, info.namespace, info.name);
-  return deleteOne(ctx, d, info, current, options, options.dryRun);
+  return deleteOne(ctx, d, info, current, options);
 }
 
 const COLLECTION_DELETE_MAX = 10_000;
 
 export async function deleteCollection(ctx: RestContext, d: KindDeclaration, info: ResourceRequest, req: IncomingMessage): Promise<RestResult> {
   const options = await readDeleteOptions(req, info.query);
-  const dryRun = options.dryRun;
   const q = parseListQuery(d, info.query, resourcePrefix(d, info.namespace));
   const page = await ctx.store.list(d, { namespace: info.namespace, limit: COLLECTION_DELETE_MAX, ...(q.filter === undefined ? {} : { filter: q.filter }) });
   const items: unknown[] = [];
   for (const item of page.items) {
     try {
-      const result = await deleteOne(ctx, d, { ...info, name: item.object.metadata.name ?? '' }, item, options, dryRun);
+      const result = await deleteOne(ctx, d, { ...info, name: item.object.metadata.name ?? '' }, item, options);
       items.push(result.body);
     } catch (error) {
       // Deleted or changed meanwhile: a collection delete does not fail for that.

@@ -6,13 +6,12 @@ import { invalidMessage, toStatusCauses } from '../../api/field-errors.js';
 import type { KindDeclaration } from '../../api/kind.js';
 import { isPlainObject } from '../../api/object.js';
 import type { Pod } from '../../api/kinds/pod-spec/types.js';
-import { ApiError, badRequest, conflict, invalid, methodNotAllowed } from './api-errors.js';
+import { badRequest, conflict, invalid, methodNotAllowed } from './api-errors.js';
 import { readObjectBody } from './http-io.js';
 import { metaTime } from './object-lifecycle.js';
-import { ExtrasConflictError } from './resource-store.js';
 import type { RestContext, RestResult } from './rest-context.js';
 import { evictPod } from './rest-delete.js';
-import { isDryRun, UPDATE_TRIES_MAX } from './rest-write.js';
+import { isDryRun, isLostRace, UPDATE_TRIES_MAX } from './rest-write.js';
 import type { ResourceRequest } from './request-info.js';
 
 /**
@@ -63,8 +62,7 @@ async function bind(ctx: RestContext, d: KindDeclaration, info: ResourceRequest,
       await ctx.store.update(d, bound, current.modRevision);
       return CREATED;
     } catch (error) {
-      const lostRace = (error instanceof ApiError && error.reason === 'Conflict') || error instanceof ExtrasConflictError;
-      if (!lostRace || attempt + 1 >= UPDATE_TRIES_MAX) throw error;
+      if (!isLostRace(error) || attempt + 1 >= UPDATE_TRIES_MAX) throw error;
     }
   }
 }
@@ -96,14 +94,16 @@ async function evict(ctx: RestContext, d: KindDeclaration, info: ResourceRequest
  */
 export async function podLog(ctx: RestContext, d: KindDeclaration, info: ResourceRequest): Promise<string> {
   const stored = await ctx.store.mustGet(d, info.namespace, info.name);
-  const pod = stored.object as Pod;
-  const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
+  const spec = (stored.object as Pod).spec;
+  const containers = (spec?.containers ?? []).map((c) => c.name);
   const container = info.query.get('container') ?? '';
-  if (container === '' && (pod.spec?.containers ?? []).length > 1) {
-    throw badRequest(`a container name must be specified for pod ${info.name}, choose one of: [${(pod.spec?.containers ?? []).map((c) => c.name).join(' ')}]`);
+  if (container === '' && containers.length > 1) {
+    throw badRequest(`a container name must be specified for pod ${info.name}, choose one of: [${containers.join(' ')}]`);
   }
-  if (container !== '' && !names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${info.name}`);
-  const node = pod.spec?.nodeName ?? '';
+  if (container !== '' && !containers.includes(container) && !(spec?.initContainers ?? []).some((c) => c.name === container)) {
+    throw badRequest(`container ${container} is not valid for pod ${info.name}`);
+  }
+  const node = spec?.nodeName ?? '';
   if (node === '') return '';
   throw badRequest(`container logs are not kept: no kubelet serves node "${node}"`);
 }

@@ -78,29 +78,20 @@ export async function createObject(ctx: RestContext, d: KindDeclaration, info: R
   const errors = d.validate(obj);
   if (errors.length > 0) throw invalidError(d, obj, errors);
   if (isDryRun(info.query)) return { status: 201, body: obj, warnings };
+  const isService = d.group === '' && d.resource === 'services';
+  const clientChoseIp = (body['spec'] as Record<string, unknown> | undefined)?.['clusterIP'] !== undefined;
   for (let attempt = 0; ; attempt++) {
-    const allocation = d.group === '' && d.resource === 'services' ? ctx.services.allocate(obj, undefined) : undefined;
+    // Each try allocates on a fresh copy: an IP or node port drawn by a try that lost its
+    // race is drawn again, while what the client gave stays as given.
+    const candidate = isService ? structuredClone(obj) : obj;
+    const allocation = isService ? ctx.services.allocate(candidate, undefined) : undefined;
     try {
-      const stored = await ctx.store.create(d, obj, allocation?.extras);
+      const stored = await ctx.store.create(d, candidate, allocation?.extras);
       return { status: 201, body: stored.object, warnings };
     } catch (error) {
       if (!(error instanceof ExtrasConflictError)) throw error;
-      const spec = isPlainObject(obj['spec']) ? obj['spec'] : {};
       // A chosen IP or port was taken meanwhile: pick again, unless the client asked for it.
-      if (attempt + 1 >= ALLOCATION_TRIES_MAX || (body['spec'] as Record<string, unknown> | undefined)?.['clusterIP'] !== undefined) {
-        throw ctx.services.takenError(obj);
-      }
-      delete spec['clusterIP'];
-      delete spec['clusterIPs'];
-      // And the node ports it drew itself: a drawn port that another Service holds would
-      // otherwise be claimed again on every try.
-      const askedPorts = (body['spec'] as { ports?: unknown } | undefined)?.ports;
-      if (Array.isArray(spec['ports'])) {
-        spec['ports'].forEach((port: unknown, i: number) => {
-          const asked = Array.isArray(askedPorts) && isPlainObject(askedPorts[i]) ? askedPorts[i]['nodePort'] : undefined;
-          if (isPlainObject(port) && (asked === undefined || asked === 0)) delete port['nodePort'];
-        });
-      }
+      if (attempt + 1 >= ALLOCATION_TRIES_MAX || clientChoseIp) throw ctx.services.takenError(candidate);
     }
   }
 }
@@ -157,6 +148,11 @@ export async function finishUpdate(
   return ctx.store.update(d, next, current.modRevision, allocation?.extras);
 }
 
+/** A write that lost to another: its compare on the object's revision, or on an IP or port it claimed, failed. */
+export function isLostRace(error: unknown): boolean {
+  return (error as Partial<ApiError> | undefined)?.reason === 'Conflict' || error instanceof ExtrasConflictError;
+}
+
 /** The resourceVersion a body pins, if any: a precondition that must equal the stored one. */
 export function preconditionOf(obj: unknown): number | undefined {
   const rv = isPlainObject(obj) && isPlainObject(obj['metadata']) ? obj['metadata']['resourceVersion'] : undefined;
@@ -183,8 +179,7 @@ export async function guaranteedUpdate(
     try {
       return await finishUpdate(ctx, d, info, next, current, target);
     } catch (error) {
-      const lostRace = (error as ApiError).reason === 'Conflict' || error instanceof ExtrasConflictError;
-      if (lostRace && precondition === undefined && attempt + 1 < UPDATE_TRIES_MAX) continue;
+      if (isLostRace(error) && precondition === undefined && attempt + 1 < UPDATE_TRIES_MAX) continue;
       // An IP or port the update asks for is held by another Service: 422, as on create.
       if (error instanceof ExtrasConflictError) throw ctx.services.takenError(next);
       throw error;
